@@ -1,0 +1,378 @@
+package sfu
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/pion/webrtc/v4"
+)
+
+// Errors returned for a client's session descriptions and candidates.
+var (
+	// ErrBadSDP reports a session description that cannot be parsed or applied.
+	ErrBadSDP = errors.New("sfu: bad session description")
+	// ErrBadCandidate reports an ICE candidate that cannot be added.
+	ErrBadCandidate = errors.New("sfu: bad ICE candidate")
+	// ErrNoOffer reports an answer when the server has no offer outstanding.
+	ErrNoOffer = errors.New("sfu: no offer outstanding")
+)
+
+// Target names one of a participant's two connections.
+type Target string
+
+// The two connections of a participant.
+const (
+	Publisher  Target = "publisher"
+	Subscriber Target = "subscriber"
+)
+
+// Info is who a participant is, as the rest of the room sees it.
+type Info struct {
+	UserID string
+	Name   string
+	// CanPublish allows the participant to send media. A participant without it can still
+	// receive and use its data channel.
+	CanPublish bool
+}
+
+// Events are how a participant reaches its caller. They are called from Pion's goroutines
+// and must not block.
+type Events struct {
+	// Offer carries a new offer on the subscriber connection, to send to the client.
+	Offer func(webrtc.SessionDescription)
+	// DataChannel hands over a data channel the client opened.
+	DataChannel func(*webrtc.DataChannel)
+	// Closed reports that a connection failed and the participant left the room.
+	Closed func(reason string)
+}
+
+// Participant is one client in a room: its two connections, the tracks it publishes and the
+// down tracks it receives.
+type Participant struct {
+	// ID identifies the participant within the server; it is also the stream id of every
+	// track it publishes, as others receive them.
+	ID   string
+	Info Info
+
+	sfu    *SFU
+	room   *Room
+	log    *slog.Logger
+	events Events
+	pub    *webrtc.PeerConnection
+	sub    *webrtc.PeerConnection
+
+	negMu            sync.Mutex // guards the subscriber connection's negotiation
+	started          bool
+	offerOutstanding bool
+	renegotiate      bool
+
+	mu            sync.Mutex // guards the fields below
+	closed        bool
+	published     []*publishedTrack
+	subscriptions map[*publishedTrack]*downTrack
+
+	closeOnce sync.Once
+	wg        sync.WaitGroup // forwarders and RTCP readers
+}
+
+func newParticipant(s *SFU, info Info, ev Events) (*Participant, error) {
+	p := &Participant{
+		ID:            newID("p"),
+		Info:          info,
+		sfu:           s,
+		events:        ev,
+		subscriptions: make(map[*publishedTrack]*downTrack),
+	}
+	p.log = s.log.With("participant", p.ID, "user", info.UserID)
+
+	var err error
+	if p.pub, err = s.api.NewPeerConnection(webrtc.Configuration{}); err != nil {
+		return nil, fmt.Errorf("sfu: publisher connection: %w", err)
+	}
+	if p.sub, err = s.api.NewPeerConnection(webrtc.Configuration{}); err != nil {
+		_ = p.pub.Close()
+		return nil, fmt.Errorf("sfu: subscriber connection: %w", err)
+	}
+
+	p.pub.OnTrack(p.onTrack)
+	p.pub.OnDataChannel(func(dc *webrtc.DataChannel) {
+		if p.events.DataChannel != nil {
+			p.events.DataChannel(dc)
+		}
+	})
+	p.pub.OnConnectionStateChange(p.watch(Publisher))
+	p.sub.OnConnectionStateChange(p.watch(Subscriber))
+	return p, nil
+}
+
+func newID(prefix string) string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return prefix + hex.EncodeToString(b[:])
+}
+
+// watch removes the participant when one of its connections fails.
+func (p *Participant) watch(t Target) func(webrtc.PeerConnectionState) {
+	return func(s webrtc.PeerConnectionState) {
+		p.log.Debug("connection state", "target", t, "state", s)
+		if s != webrtc.PeerConnectionStateFailed {
+			return
+		}
+		p.log.Info("connection failed", "target", t)
+		// Close from another goroutine: Pion is still inside its own callback here.
+		go func() {
+			p.Close()
+			if p.events.Closed != nil {
+				p.events.Closed(string(t) + " connection failed")
+			}
+		}()
+	}
+}
+
+// Start lets the server offer the subscriber connection. Call it once the client knows it
+// has joined.
+func (p *Participant) Start() {
+	p.negMu.Lock()
+	p.started = true
+	p.negMu.Unlock()
+	p.negotiate()
+}
+
+// HandleOffer applies the client's offer on the publisher connection and returns the answer,
+// which carries all of the server's candidates.
+func (p *Participant) HandleOffer(sdp string) (webrtc.SessionDescription, error) {
+	offer := webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}
+	if _, err := offer.Unmarshal(); err != nil {
+		return webrtc.SessionDescription{}, fmt.Errorf("%w: %w", ErrBadSDP, err)
+	}
+	if err := p.pub.SetRemoteDescription(offer); err != nil {
+		return webrtc.SessionDescription{}, fmt.Errorf("%w: %w", ErrBadSDP, err)
+	}
+	answer, err := p.pub.CreateAnswer(nil)
+	if err != nil {
+		return webrtc.SessionDescription{}, fmt.Errorf("%w: create answer: %w", ErrBadSDP, err)
+	}
+	gathered := webrtc.GatheringCompletePromise(p.pub)
+	if err := p.pub.SetLocalDescription(answer); err != nil {
+		return webrtc.SessionDescription{}, fmt.Errorf("sfu: set answer: %w", err)
+	}
+	<-gathered
+	return *p.pub.LocalDescription(), nil
+}
+
+// HandleAnswer applies the client's answer to the server's last offer on the subscriber
+// connection, then sends the next offer if anything changed meanwhile.
+func (p *Participant) HandleAnswer(sdp string) error {
+	answer := webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}
+	if _, err := answer.Unmarshal(); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadSDP, err)
+	}
+
+	p.negMu.Lock()
+	if !p.offerOutstanding {
+		p.negMu.Unlock()
+		return ErrNoOffer
+	}
+	err := p.sub.SetRemoteDescription(answer)
+	if err != nil {
+		p.negMu.Unlock()
+		return fmt.Errorf("%w: %w", ErrBadSDP, err)
+	}
+	p.offerOutstanding = false
+	again := p.renegotiate
+	p.renegotiate = false
+	p.negMu.Unlock()
+
+	if again {
+		p.negotiate()
+	}
+	return nil
+}
+
+// AddCandidate adds a client's trickled ICE candidate to the named connection.
+func (p *Participant) AddCandidate(t Target, c webrtc.ICECandidateInit) error {
+	pc := p.pub
+	if t == Subscriber {
+		pc = p.sub
+	}
+	if err := pc.AddICECandidate(c); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadCandidate, err)
+	}
+	return nil
+}
+
+// negotiate offers the subscriber connection's current tracks, unless an offer is already
+// waiting for its answer, in which case the change is folded into the next offer.
+func (p *Participant) negotiate() {
+	p.negMu.Lock()
+	if !p.started || p.offerOutstanding || p.isClosed() {
+		p.renegotiate = true
+		p.negMu.Unlock()
+		return
+	}
+	if len(p.sub.GetTransceivers()) == 0 {
+		// Nothing to receive yet: an offer without media would only confuse the client.
+		p.negMu.Unlock()
+		return
+	}
+	offer, err := p.offerLocked()
+	if err != nil {
+		p.negMu.Unlock()
+		p.log.Warn("subscriber offer failed", "err", err)
+		return
+	}
+	p.offerOutstanding = true
+	p.renegotiate = false
+	p.negMu.Unlock()
+
+	p.events.Offer(offer)
+}
+
+func (p *Participant) offerLocked() (webrtc.SessionDescription, error) {
+	offer, err := p.sub.CreateOffer(nil)
+	if err != nil {
+		return offer, fmt.Errorf("create offer: %w", err)
+	}
+	gathered := webrtc.GatheringCompletePromise(p.sub)
+	if err := p.sub.SetLocalDescription(offer); err != nil {
+		return offer, fmt.Errorf("set offer: %w", err)
+	}
+	<-gathered
+	return *p.sub.LocalDescription(), nil
+}
+
+func (p *Participant) isClosed() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.closed
+}
+
+// onTrack starts forwarding a track the client publishes.
+func (p *Participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
+	log := p.log.With("track", remote.ID(), "kind", remote.Kind(), "codec", remote.Codec().MimeType)
+	if !p.Info.CanPublish {
+		log.Info("track refused: no publish grant")
+		_ = recv.Stop()
+		return
+	}
+
+	t := newPublishedTrack(p, remote)
+	p.mu.Lock()
+	if p.closed {
+		p.mu.Unlock()
+		return
+	}
+	p.published = append(p.published, t)
+	p.wg.Add(2)
+	p.mu.Unlock()
+
+	log.Info("track published")
+	go func() {
+		defer p.wg.Done()
+		t.forward()
+	}()
+	go func() {
+		defer p.wg.Done()
+		readReceiverRTCP(recv)
+	}()
+	p.room.publish(t)
+}
+
+// readReceiverRTCP drains the RTCP a publisher sends, so the interceptors see its sender
+// reports. It returns when the receiver stops.
+func readReceiverRTCP(recv *webrtc.RTPReceiver) {
+	for {
+		if _, _, err := recv.ReadRTCP(); err != nil {
+			return
+		}
+	}
+}
+
+func (p *Participant) publishedTracks() []*publishedTrack {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]*publishedTrack, len(p.published))
+	copy(out, p.published)
+	return out
+}
+
+// subscribe adds a down track of t to the subscriber connection. It reports whether
+// anything changed, that is whether the connection needs a new offer.
+func (p *Participant) subscribe(t *publishedTrack) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || p.subscriptions[t] != nil {
+		return false
+	}
+
+	d := newDownTrack(t, p)
+	sender, err := p.sub.AddTrack(d)
+	if err != nil {
+		p.log.Warn("subscribe failed", "track", t.id, "err", err)
+		return false
+	}
+	d.sender = sender
+	if !t.addDown(d) {
+		_ = p.sub.RemoveTrack(sender)
+		return false
+	}
+	p.subscriptions[t] = d
+
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		t.readSubscriberRTCP(sender)
+	}()
+	return true
+}
+
+// unsubscribe removes a down track from the subscriber connection. It reports whether the
+// connection needs a new offer.
+func (p *Participant) unsubscribe(d *downTrack) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || p.subscriptions[d.source] != d {
+		return false
+	}
+	delete(p.subscriptions, d.source)
+	d.source.removeDown(d)
+	if err := p.sub.RemoveTrack(d.sender); err != nil {
+		p.log.Debug("remove track", "track", d.source.id, "err", err)
+	}
+	return true
+}
+
+// Close removes the participant from its room and closes both connections. It waits for the
+// participant's goroutines to end and is safe to call more than once.
+func (p *Participant) Close() {
+	p.closeOnce.Do(func() {
+		p.mu.Lock()
+		p.closed = true
+		subs := p.subscriptions
+		p.subscriptions = map[*publishedTrack]*downTrack{}
+		p.mu.Unlock()
+
+		for t, d := range subs {
+			t.removeDown(d)
+		}
+		if p.room != nil {
+			p.room.leave(p)
+		}
+		p.closeConnections()
+		p.wg.Wait()
+		p.log.Info("participant left")
+	})
+}
+
+func (p *Participant) closeConnections() {
+	if err := p.pub.Close(); err != nil {
+		p.log.Debug("close publisher connection", "err", err)
+	}
+	if err := p.sub.Close(); err != nil {
+		p.log.Debug("close subscriber connection", "err", err)
+	}
+}

@@ -1,0 +1,166 @@
+package sfu
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/rtcp"
+	"github.com/pion/rtp"
+	"github.com/pion/webrtc/v4"
+)
+
+// keyframeInterval is the shortest time between two keyframe requests sent to a publisher:
+// subscribers that ask together share one keyframe.
+const keyframeInterval = 300 * time.Millisecond
+
+// receiveMTU is the largest RTP packet read from a publisher.
+const receiveMTU = 1500
+
+// publishedTrack is one track a participant publishes, and the forwarder that copies each of
+// its packets to every subscriber's down track.
+type publishedTrack struct {
+	id        string
+	kind      webrtc.RTPCodecType
+	codec     webrtc.RTPCodecParameters
+	publisher *Participant
+	remote    *webrtc.TrackRemote
+
+	// downs is what the forwarder reads for every packet: a slice replaced whole, never changed
+	// in place, so the hot path takes no lock.
+	downs atomic.Pointer[[]*downTrack]
+
+	mu     sync.Mutex // guards closed and serialises changes to downs
+	closed bool
+
+	lastKeyframe    atomic.Int64 // unix nanoseconds of the last request sent
+	keyframePending atomic.Bool  // a delayed request is scheduled
+}
+
+func newPublishedTrack(p *Participant, remote *webrtc.TrackRemote) *publishedTrack {
+	t := &publishedTrack{
+		id:        remote.ID(),
+		kind:      remote.Kind(),
+		codec:     remote.Codec(),
+		publisher: p,
+		remote:    remote,
+	}
+	if t.id == "" {
+		t.id = remote.Kind().String()
+	}
+	t.downs.Store(&[]*downTrack{})
+	return t
+}
+
+// addDown starts forwarding to d. It reports false once the track has ended.
+func (t *publishedTrack) addDown(d *downTrack) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
+	old := *t.downs.Load()
+	next := make([]*downTrack, len(old), len(old)+1)
+	copy(next, old)
+	next = append(next, d)
+	t.downs.Store(&next)
+	return true
+}
+
+// removeDown stops forwarding to d.
+func (t *publishedTrack) removeDown(d *downTrack) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	old := *t.downs.Load()
+	next := make([]*downTrack, 0, len(old))
+	for _, x := range old {
+		if x != d {
+			next = append(next, x)
+		}
+	}
+	t.downs.Store(&next)
+}
+
+// end marks the track finished and returns the down tracks it was feeding.
+func (t *publishedTrack) end() []*downTrack {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.closed = true
+	downs := *t.downs.Load()
+	t.downs.Store(&[]*downTrack{})
+	return downs
+}
+
+// forward copies packets from the publisher to every subscriber until the publisher's
+// connection closes. Publisher header extensions are dropped: their ids were negotiated with
+// the publisher, and each subscriber's connection adds its own.
+func (t *publishedTrack) forward() {
+	buf := make([]byte, receiveMTU)
+	var h rtp.Header
+	for {
+		n, _, err := t.remote.Read(buf)
+		if err != nil {
+			return
+		}
+		hlen, err := h.Unmarshal(buf[:n])
+		if err != nil {
+			continue
+		}
+		payload := buf[hlen:n]
+		h.Extension = false
+		h.Extensions = h.Extensions[:0]
+
+		for _, d := range *t.downs.Load() {
+			out := h
+			out.Extensions = nil
+			// A failed write means the subscriber is leaving; its own teardown removes d.
+			_ = d.writeRTP(&out, payload)
+		}
+	}
+}
+
+// requestKeyframe asks the publisher for a keyframe, at most once per keyframeInterval; a
+// request inside the interval is sent when the interval ends.
+func (t *publishedTrack) requestKeyframe() {
+	if t.kind != webrtc.RTPCodecTypeVideo {
+		return
+	}
+	now := time.Now().UnixNano()
+	wait := time.Duration(t.lastKeyframe.Load() + int64(keyframeInterval) - now)
+	if wait <= 0 {
+		t.sendKeyframeRequest()
+		return
+	}
+	if t.keyframePending.CompareAndSwap(false, true) {
+		time.AfterFunc(wait, func() {
+			t.keyframePending.Store(false)
+			t.sendKeyframeRequest()
+		})
+	}
+}
+
+func (t *publishedTrack) sendKeyframeRequest() {
+	t.lastKeyframe.Store(time.Now().UnixNano())
+	pli := &rtcp.PictureLossIndication{MediaSSRC: uint32(t.remote.SSRC())}
+	if err := t.publisher.pub.WriteRTCP([]rtcp.Packet{pli}); err != nil {
+		t.publisher.log.Debug("keyframe request failed", "track", t.id, "err", err)
+	}
+}
+
+// readSubscriberRTCP reads what a subscriber's connection says about one down track, which
+// also lets Pion's interceptors answer NACKs from their cache. Keyframe requests go on to the
+// publisher. It returns when the sender stops.
+func (t *publishedTrack) readSubscriberRTCP(sender *webrtc.RTPSender) {
+	for {
+		pkts, _, err := sender.ReadRTCP()
+		if err != nil {
+			return
+		}
+		for _, p := range pkts {
+			switch p.(type) {
+			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+				t.requestKeyframe()
+			}
+		}
+	}
+}
