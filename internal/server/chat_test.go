@@ -14,12 +14,12 @@ import (
 
 // chatMsg is any data channel message, decoded loosely for tests.
 type chatMsg struct {
-	Type         string      `json:"type"`
-	ID           int64       `json:"id"`
-	Text         string      `json:"text"`
-	Code         string      `json:"code"`
-	ClientID     string      `json:"clientId"`
-	Time         time.Time   `json:"time"`
+	Type         string    `json:"type"`
+	ID           int64     `json:"id"`
+	Text         string    `json:"text"`
+	Code         string    `json:"code"`
+	ClientID     string    `json:"clientId"`
+	Time         time.Time `json:"time"`
 	From         struct{ ID, Name string }
 	Participant  struct{ ID, Name string }
 	Participants []struct{ ID, Name string }
