@@ -14,7 +14,8 @@ type Member struct {
 	send func([]byte) error
 	log  *slog.Logger
 
-	room  *room
+	room  *room // guarded by Hub.mu
+	left  bool  // guarded by Hub.mu
 	entry Entry // guarded by room.mu once joined
 
 	out      chan []byte

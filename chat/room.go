@@ -37,9 +37,14 @@ type room struct {
 	lastID  int64
 }
 
-// Join adds m to the room: m receives the roster, everyone else a join event.
+// Join adds m to the room: m receives the roster, everyone else a join event. A member that
+// has already left stays out.
 func (h *Hub) Join(roomName string, m *Member) {
 	h.mu.Lock()
+	if m.left || m.room != nil {
+		h.mu.Unlock()
+		return
+	}
 	r := h.rooms[roomName]
 	if r == nil {
 		r = &room{name: roomName, members: make(map[string]*Member)}
@@ -60,7 +65,10 @@ func (h *Hub) Join(roomName string, m *Member) {
 // Leave removes m, tells the others and stops m's sender. It is safe to call for a member
 // that never joined or already left.
 func (h *Hub) Leave(m *Member) {
+	h.mu.Lock()
+	m.left = true
 	r := m.room
+	h.mu.Unlock()
 	if r == nil {
 		return
 	}
@@ -114,7 +122,7 @@ func (h *Hub) chat(m *Member, in inbound) {
 		m.sendError(CodeBadText, "text must be 1 to 4000 characters of valid UTF-8")
 		return
 	}
-	r := m.room
+	r := h.roomOf(m)
 	if r == nil {
 		return
 	}
@@ -137,12 +145,15 @@ func (h *Hub) chat(m *Member, in inbound) {
 }
 
 func (h *Hub) state(m *Member, in inbound) {
-	r := m.room
+	r := h.roomOf(m)
 	if r == nil {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.members[m.entry.ID] != m {
+		return
+	}
 	if in.Audio != nil {
 		m.entry.Audio = *in.Audio
 	}
@@ -150,6 +161,13 @@ func (h *Hub) state(m *Member, in inbound) {
 		m.entry.Video = *in.Video
 	}
 	r.broadcastLocked(encode(entryMsg{Type: "state", Participant: m.entry}), nil)
+}
+
+// roomOf returns the room m is in, or nil before it joins.
+func (h *Hub) roomOf(m *Member) *room {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return m.room
 }
 
 func (r *room) entriesLocked() []Entry {

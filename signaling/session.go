@@ -235,8 +235,17 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 	s.member = m
 	s.mu.Unlock()
 
+	// Pion runs OnOpen in its own goroutine, alongside the reader that calls OnMessage: a
+	// message waits until its sender has joined the chat room.
 	hub := s.h.cfg.Chat
-	dc.OnOpen(func() { hub.Join(room, m) })
-	dc.OnMessage(func(msg webrtc.DataChannelMessage) { hub.Handle(m, msg.Data) })
+	joined := make(chan struct{})
+	dc.OnOpen(func() {
+		hub.Join(room, m)
+		close(joined)
+	})
+	dc.OnMessage(func(msg webrtc.DataChannelMessage) {
+		<-joined
+		hub.Handle(m, msg.Data)
+	})
 	dc.OnClose(func() { hub.Leave(m) })
 }
