@@ -1,7 +1,8 @@
 // Package auth turns usernames and passwords into sessions. It hashes passwords with
 // argon2id, signs short-lived access tokens (JWT, HS256) and rotates long-lived refresh
-// tokens whose reuse revokes the whole session. It serves the /api/auth endpoints and guards
-// other handlers with RequireUser.
+// tokens whose reuse revokes the whole session. It serves the /api/auth endpoints, slows down
+// password guessing, guards other handlers with RequireUser, and signs room join tokens for
+// guests and bots.
 package auth
 
 import (
@@ -40,6 +41,17 @@ var (
 	ErrRefreshReused = errors.New("auth: refresh token reused")
 	// ErrWeakSecret reports a configured signing secret shorter than MinSecretLen bytes.
 	ErrWeakSecret = errors.New("auth: signing secret too short")
+	// ErrNoKey reports a data directory without a signing key where one is needed but must
+	// not be created: a token signed with a key no server holds would be useless.
+	ErrNoKey = errors.New("auth: no signing key")
+	// ErrThrottled reports a sign-in refused because of too many recent failures for its
+	// username or its address.
+	ErrThrottled = errors.New("auth: too many failed sign-ins")
+	// ErrBadGrant reports a room token request with a missing or malformed room, identity or
+	// lifetime.
+	ErrBadGrant = errors.New("auth: bad room grant")
+	// ErrBadOrigin reports an allowed origin that is not of the form scheme://host[:port].
+	ErrBadOrigin = errors.New("auth: bad origin")
 )
 
 // Config configures a Service. Zero values take the defaults.
@@ -57,11 +69,23 @@ type Config struct {
 	Logger *slog.Logger
 }
 
-// Identity is who a verified token speaks for.
+// Identity is who a verified token speaks for: a signed-in user, or a guest holding a room
+// token.
 type Identity struct {
-	UserID      string
+	// UserID is the account id, or "guest:" and the identity named in a room token.
+	UserID string
+	// Username is the login name; empty for a guest.
 	Username    string
 	DisplayName string
+	// Room is the only room a room token may join; empty for a signed-in user, who may join
+	// any.
+	Room string
+	// CanPublish allows sending media; always true for a signed-in user.
+	CanPublish bool
+	// CanSubscribe allows receiving the others' media; always true for a signed-in user. It
+	// is only recorded here: refusing tracks to a participant without it is in the SFU's
+	// hands, and the SFU does not enforce it yet.
+	CanSubscribe bool
 }
 
 // Service issues and checks tokens for the accounts in a store.
@@ -75,6 +99,8 @@ type Service struct {
 
 	// hashSlots bounds how many argon2 hashes run at once: each takes 19 MiB and a core.
 	hashSlots chan struct{}
+	// throttle counts failed sign-ins; nil in tests that only issue tokens.
+	throttle *loginThrottle
 }
 
 // New builds a Service on st. It loads or creates the signing key and removes refresh tokens
@@ -103,8 +129,17 @@ func New(st *store.Store, cfg Config) (*Service, error) {
 		now:        time.Now,
 		hashSlots:  make(chan struct{}, max(2, runtime.GOMAXPROCS(0))),
 	}
+	s.throttle = newLoginThrottle(func() time.Time { return s.now() }, log)
 	s.pruneRefreshTokens(context.Background())
 	return s, nil
+}
+
+// Close stops the sign-in throttle's background sweep and waits for it. The service still
+// answers requests afterwards, without evicting idle throttle entries.
+func (s *Service) Close() {
+	if s.throttle != nil {
+		s.throttle.close()
+	}
 }
 
 func orDefault(d, def time.Duration) time.Duration {

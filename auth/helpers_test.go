@@ -81,9 +81,10 @@ func startEnv(t *testing.T, dir string) *env {
 	return e
 }
 
-// stop shuts the server and the store; calling it twice is harmless.
+// stop shuts the server, the service and the store; calling it twice is harmless.
 func (e *env) stop() {
 	e.srv.Close()
+	e.svc.Close()
 	_ = e.st.Close()
 }
 

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/confab/confab/internal/httpapi"
 	"github.com/confab/confab/store"
@@ -72,12 +74,31 @@ func (s *Service) handleLogin(w http.ResponseWriter, r *http.Request) {
 		httpapi.Error(w, http.StatusBadRequest, "Username and password are required.")
 		return
 	}
+	a, wait := s.throttle.begin(in.Username, clientKey(r))
+	if wait > 0 {
+		s.writeThrottled(w, r, in.Username, wait)
+		return
+	}
 	ss, err := s.login(r.Context(), in.Username, in.Password)
+	a.end(err)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	s.writeSession(w, http.StatusOK, ss)
+}
+
+// writeThrottled refuses a sign-in with 429 and a Retry-After in whole seconds (RFC 9110,
+// section 10.2.3), rounded up so that a client waiting that long is let through.
+func (s *Service) writeThrottled(w http.ResponseWriter, r *http.Request, username string,
+	wait time.Duration,
+) {
+	secs := int64((wait + time.Second - 1) / time.Second)
+	w.Header().Set("Retry-After", strconv.FormatInt(max(secs, 1), 10))
+	name, _ := normalizeUsername(username) // a malformed name is not worth logging
+	s.log.Debug("sign-in refused by throttle", "username", name, "addr", clientKey(r),
+		"retry_after_s", max(secs, 1))
+	s.writeError(w, r, ErrThrottled)
 }
 
 // refreshInput is the body of refresh and logout.
@@ -157,6 +178,8 @@ func errorStatus(err error) (int, string) {
 	switch {
 	case errors.Is(err, store.ErrUsernameTaken):
 		return http.StatusConflict, "That username is taken."
+	case errors.Is(err, ErrThrottled):
+		return http.StatusTooManyRequests, "Too many failed sign-ins; try again later."
 	case errors.Is(err, ErrBadCredentials):
 		return http.StatusUnauthorized, "Wrong username or password."
 	case errors.Is(err, ErrRefreshReused):

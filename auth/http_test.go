@@ -197,7 +197,8 @@ func TestRequireUserPutsIdentityInContext(t *testing.T) {
 	}))
 	h.ServeHTTP(httptest.NewRecorder(), req)
 
-	want := Identity{UserID: tk.user["id"].(string), Username: "ada", DisplayName: "ada"}
+	want := Identity{UserID: tk.user["id"].(string), Username: "ada", DisplayName: "ada",
+		CanPublish: true, CanSubscribe: true}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}

@@ -20,6 +20,16 @@ const MinSecretLen = 32
 // loadKey returns the configured secret, or the key file's contents, or a new key written to
 // the key file.
 func loadKey(dataDir, secret string, log *slog.Logger) ([]byte, error) {
+	key, err := existingKey(dataDir, secret, log)
+	if errors.Is(err, fs.ErrNotExist) {
+		return createKey(dataDir, filepath.Join(dataDir, KeyFileName), log)
+	}
+	return key, err
+}
+
+// existingKey returns the configured secret or the key file's contents. A missing key file
+// yields an error matching fs.ErrNotExist.
+func existingKey(dataDir, secret string, log *slog.Logger) ([]byte, error) {
 	if secret != "" {
 		if len(secret) < MinSecretLen {
 			return nil, fmt.Errorf("%w: %d bytes, want at least %d",
@@ -30,13 +40,7 @@ func loadKey(dataDir, secret string, log *slog.Logger) ([]byte, error) {
 	if dataDir == "" {
 		return nil, errors.New("auth: need a data directory or a secret")
 	}
-
-	path := filepath.Join(dataDir, KeyFileName)
-	key, err := readKey(path, log)
-	if errors.Is(err, fs.ErrNotExist) {
-		return createKey(dataDir, path, log)
-	}
-	return key, err
+	return readKey(filepath.Join(dataDir, KeyFileName), log)
 }
 
 func readKey(path string, log *slog.Logger) ([]byte, error) {

@@ -6,19 +6,40 @@ import (
 	"strings"
 )
 
-// Authenticate verifies the access token of a request: the Authorization header
-// "Bearer <token>", or else the access_token query parameter, which is how browsers open
-// WebSockets. Every error matches ErrTokenExpired or ErrTokenInvalid; a request with no token
-// at all also matches ErrNoToken.
+// Authenticate verifies the token of a request to the signaling endpoint: an access token,
+// or a room token whose Identity names its room and grants. The token comes from the
+// Authorization header "Bearer <token>", or else the access_token query parameter, which is
+// how browsers open WebSockets. Every error matches ErrTokenExpired or ErrTokenInvalid; a
+// request with no token at all also matches ErrNoToken.
 func (s *Service) Authenticate(r *http.Request) (Identity, error) {
+	token, err := requestToken(r)
+	if err != nil {
+		return Identity{}, err
+	}
+	if isRoomToken(token) {
+		return s.VerifyRoom(token)
+	}
+	return s.VerifyAccess(token)
+}
+
+// authenticateUser is Authenticate for the API, which takes access tokens only.
+func (s *Service) authenticateUser(r *http.Request) (Identity, error) {
+	token, err := requestToken(r)
+	if err != nil {
+		return Identity{}, err
+	}
+	return s.VerifyAccess(token)
+}
+
+func requestToken(r *http.Request) (string, error) {
 	token := bearerToken(r)
 	if token == "" {
 		token = r.URL.Query().Get("access_token")
 	}
 	if token == "" {
-		return Identity{}, errorf(ErrTokenInvalid, ErrNoToken)
+		return "", errorf(ErrTokenInvalid, ErrNoToken)
 	}
-	return s.VerifyAccess(token)
+	return token, nil
 }
 
 // bearerToken returns the token of an Authorization header of the Bearer scheme, whose name
@@ -33,11 +54,12 @@ func bearerToken(r *http.Request) string {
 }
 
 // RequireUser lets through only requests with a valid access token, and hands next the
-// Identity through the request context. Others get a 401 JSON answer; an expired token also
-// gets the header "Token-Expired: true", telling the client to refresh.
+// Identity through the request context. Others, room tokens among them, get a 401 JSON
+// answer; an expired token also gets the header "Token-Expired: true", telling the client to
+// refresh.
 func (s *Service) RequireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id, err := s.Authenticate(r)
+		id, err := s.authenticateUser(r)
 		if err != nil {
 			// RFC 6750, section 3: name the scheme a client should retry with.
 			w.Header().Set("WWW-Authenticate", `Bearer realm="confab"`)

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -15,10 +16,12 @@ import (
 const Issuer = "confab"
 
 // accessClaims are the claims of an access token. preferred_username is the OpenID Connect
-// name for the login name, carried so that Identity needs no database lookup.
+// name for the login name, carried so that Identity needs no database lookup. Room is never
+// set: it is read only to refuse a room token whose audience check was somehow bypassed.
 type accessClaims struct {
 	Name     string `json:"name"`
 	Username string `json:"preferred_username"`
+	Room     string `json:"room,omitempty"`
 	jwt.RegisteredClaims
 }
 
@@ -51,8 +54,9 @@ func newJTI() string {
 }
 
 // VerifyAccess checks an access token and returns whom it speaks for. Only HS256 with our key
-// is accepted, and iss, aud and exp must be present and right. An expired but otherwise good
-// token yields ErrTokenExpired; anything else wrong yields ErrTokenInvalid.
+// is accepted, iss, aud and exp must be present and right, and room tokens are refused. An
+// expired but otherwise good token yields ErrTokenExpired; anything else wrong yields
+// ErrTokenInvalid.
 func (s *Service) VerifyAccess(token string) (Identity, error) {
 	var claims accessClaims
 	_, err := jwt.ParseWithClaims(token, &claims, s.keyFunc,
@@ -70,11 +74,15 @@ func (s *Service) VerifyAccess(token string) (Identity, error) {
 		return Identity{}, errorf(ErrTokenInvalid, err)
 	case claims.Subject == "":
 		return Identity{}, fmt.Errorf("%w: no subject", ErrTokenInvalid)
+	case claims.Room != "" || strings.HasPrefix(claims.Subject, GuestPrefix):
+		return Identity{}, fmt.Errorf("%w: room token used as access token", ErrTokenInvalid)
 	}
 	return Identity{
-		UserID:      claims.Subject,
-		Username:    claims.Username,
-		DisplayName: claims.Name,
+		UserID:       claims.Subject,
+		Username:     claims.Username,
+		DisplayName:  claims.Name,
+		CanPublish:   true,
+		CanSubscribe: true,
 	}, nil
 }
 

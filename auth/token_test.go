@@ -61,7 +61,8 @@ func TestVerifyAccessRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("VerifyAccess: %v", err)
 	}
-	want := Identity{UserID: "u_1", Username: "ada", DisplayName: "Ada L"}
+	want := Identity{UserID: "u_1", Username: "ada", DisplayName: "Ada L",
+		CanPublish: true, CanSubscribe: true}
 	if id != want {
 		t.Errorf("got %+v, want %+v", id, want)
 	}

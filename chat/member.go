@@ -9,14 +9,23 @@ import (
 // to follow the room and loses messages rather than holding everyone else back.
 const queueLen = 256
 
-// Member is one participant's end of a chat room.
+// Member is one connection's chat channel: a participant's end of a chat room, or a signed-in
+// user's lobby device.
 type Member struct {
 	send func([]byte) error
 	log  *slog.Logger
 
+	// Who the member is; set at construction and never changed.
+	id, user, username, name string
+	guest                    bool
+
 	room  *room // guarded by Hub.mu
+	lobby bool  // guarded by Hub.mu: connected to the lobby rather than a room
 	left  bool  // guarded by Hub.mu
 	entry Entry // guarded by room.mu once joined
+
+	limits     *userLimits // guarded by Hub.mu
+	lobbyState int         // guarded by lobby.mu
 
 	out      chan []byte
 	done     chan struct{}
@@ -24,18 +33,24 @@ type Member struct {
 	wg       sync.WaitGroup
 }
 
-// NewMember describes a participant and the function that sends it one message. send is
-// called from one goroutine at a time, in order.
+// NewMember describes a connection and the function that sends it one message. send is
+// called from one goroutine at a time, in order. The member then joins a room with Hub.Join
+// or the lobby with Hub.Connect.
 func NewMember(e Entry, send func([]byte) error, log *slog.Logger) *Member {
 	if log == nil {
 		log = slog.Default()
 	}
 	return &Member{
-		send:  send,
-		log:   log,
-		entry: e,
-		out:   make(chan []byte, queueLen),
-		done:  make(chan struct{}),
+		send:     send,
+		log:      log,
+		id:       e.ID,
+		user:     e.UserID,
+		username: e.Username,
+		name:     e.Name,
+		guest:    e.Guest,
+		entry:    e,
+		out:      make(chan []byte, queueLen),
+		done:     make(chan struct{}),
 	}
 }
 

@@ -1,47 +1,30 @@
 package chat
 
 import (
-	"encoding/json"
-	"log/slog"
 	"sort"
 	"sync"
-	"time"
-	"unicode/utf8"
 )
 
-// Hub holds the chat rooms, one per media room, created on first join and dropped when the
-// last member leaves.
-type Hub struct {
-	log *slog.Logger
-	now func() time.Time
-
-	mu    sync.Mutex
-	rooms map[string]*room
-}
-
-// NewHub returns a hub with no rooms. A nil logger means slog.Default().
-func NewHub(log *slog.Logger) *Hub {
-	if log == nil {
-		log = slog.Default()
-	}
-	return &Hub{log: log, now: time.Now, rooms: make(map[string]*room)}
-}
-
-// room orders every message of one room: each is stamped and queued to every member under
-// one lock, so all members receive the room's messages in the same order.
+// room orders every message of one room: each is stamped, stored and queued to every member
+// under one lock, so all members receive the room's messages in the same order, and the
+// stored ids are that order.
 type room struct {
 	name string
 
 	mu      sync.Mutex
 	members map[string]*Member
-	lastID  int64
+	lastID  int64 // the newest message's id, valid once loaded
+	loaded  bool  // lastID has been read from the store
 }
 
-// Join adds m to the room: m receives the roster, everyone else a join event. A member that
-// has already left stays out.
+// Join adds m to the room: m receives the roster, then the newest messages it may see, then
+// everything new; everyone else receives a join event. A member that has already left, or
+// joined anything, stays out.
 func (h *Hub) Join(roomName string, m *Member) {
+	h.recordVisit(roomName, m.user)
+
 	h.mu.Lock()
-	if m.left || m.room != nil {
+	if m.left || m.room != nil || m.lobby {
 		h.mu.Unlock()
 		return
 	}
@@ -51,37 +34,58 @@ func (h *Hub) Join(roomName string, m *Member) {
 		h.rooms[roomName] = r
 	}
 	m.room = r
+	m.limits = h.limits.acquire(m.user)
 	m.start()
 	// Adding under h.mu keeps Leave from dropping a room that is gaining a member.
 	r.mu.Lock()
 	h.mu.Unlock()
 	defer r.mu.Unlock()
 
-	r.members[m.entry.ID] = m
+	r.members[m.id] = m
 	m.queue(encode(rosterMsg{Type: "roster", Participants: r.entriesLocked()}))
+	h.replayLocked(r, m)
 	r.broadcastLocked(encode(entryMsg{Type: "join", Participant: m.entry}), m)
+	h.lobby.enterRoom(r.name, m)
 }
 
-// Leave removes m, tells the others and stops m's sender. It is safe to call for a member
-// that never joined or already left.
+// Leave removes m from its room or the lobby, tells the others and stops m's sender. It is
+// safe to call for a member that never joined or already left.
 func (h *Hub) Leave(m *Member) {
 	h.mu.Lock()
+	if m.left {
+		h.mu.Unlock()
+		return
+	}
 	m.left = true
-	r := m.room
+	r, inLobby, attached := m.room, m.lobby, m.limits != nil
 	h.mu.Unlock()
+
+	if attached {
+		defer h.limits.release(m.user)
+	}
+	if inLobby {
+		h.lobby.disconnect(m)
+		m.stop()
+		return
+	}
 	if r == nil {
 		return
 	}
+	h.leaveRoom(r, m)
+	m.stop()
+}
+
+func (h *Hub) leaveRoom(r *room, m *Member) {
 	r.mu.Lock()
-	if r.members[m.entry.ID] != m {
+	if r.members[m.id] != m {
 		r.mu.Unlock()
 		return
 	}
-	delete(r.members, m.entry.ID)
+	delete(r.members, m.id)
 	r.broadcastLocked(encode(entryMsg{Type: "leave", Participant: m.entry}), nil)
+	h.lobby.leaveRoom(r.name, m)
 	empty := len(r.members) == 0
 	r.mu.Unlock()
-	m.stop()
 
 	if empty {
 		h.mu.Lock()
@@ -94,80 +98,54 @@ func (h *Hub) Leave(m *Member) {
 	}
 }
 
-// Handle acts on one message from m. A message that is refused gets an error back on the
-// same channel; m stays connected.
-func (h *Hub) Handle(m *Member, data []byte) {
-	if len(data) > MaxMessageBytes {
-		m.sendError(CodeTooLarge, "messages are at most 16 KiB")
-		return
-	}
-	var in inbound
-	if err := json.Unmarshal(data, &in); err != nil {
-		m.sendError(CodeBadJSON, "a message must be a JSON object")
-		return
-	}
-	switch in.Type {
-	case "chat":
-		h.chat(m, in)
-	case "state":
-		h.state(m, in)
-	default:
-		m.sendError(CodeUnknownType, "unknown message type")
-	}
+// state records that m's microphone or camera changed and tells the room.
+func (h *Hub) state(m *Member, r *room, in inbound) {
+	h.updateEntry(r, m, "state", func(e *Entry) bool {
+		if in.Audio != nil {
+			e.Audio = *in.Audio
+		}
+		if in.Video != nil {
+			e.Video = *in.Video
+		}
+		return true
+	})
 }
 
-func (h *Hub) chat(m *Member, in inbound) {
-	n := utf8.RuneCountInString(in.Text)
-	if n == 0 || n > MaxTextChars || !utf8.ValidString(in.Text) {
-		m.sendError(CodeBadText, "text must be 1 to 4000 characters of valid UTF-8")
+// speaking tells the room when m starts or stops speaking; repeats are not passed on.
+func (h *Hub) speaking(m *Member, r *room, in inbound) {
+	if in.Speaking == nil {
+		m.sendError(CodeBadRequest, `"speaking" must be true or false`)
 		return
 	}
-	r := h.roomOf(m)
-	if r == nil {
-		return
-	}
+	h.updateEntry(r, m, "speaking", func(e *Entry) bool {
+		changed := e.Speaking != *in.Speaking
+		e.Speaking = *in.Speaking
+		return changed
+	})
+}
 
+// hand tells the room when m raises or lowers its hand; repeats are not passed on.
+func (h *Hub) hand(m *Member, r *room, in inbound) {
+	if in.Raised == nil {
+		m.sendError(CodeBadRequest, `"raised" must be true or false`)
+		return
+	}
+	h.updateEntry(r, m, "hand", func(e *Entry) bool {
+		changed := e.Hand != *in.Raised
+		e.Hand = *in.Raised
+		return changed
+	})
+}
+
+// updateEntry changes m's entry and, if change reports a change, sends the whole entry to
+// everyone in the room, m included, as a message of the given type.
+func (h *Hub) updateEntry(r *room, m *Member, kind string, change func(*Entry) bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.members[m.entry.ID] != m {
+	if r.members[m.id] != m || !change(&m.entry) {
 		return
 	}
-	r.lastID++
-	msg := Message{
-		Type:     "chat",
-		ID:       r.lastID,
-		From:     Sender{ID: m.entry.ID, UserID: m.entry.UserID, Name: m.entry.Name},
-		Text:     in.Text,
-		Time:     h.now().UTC(),
-		ClientID: in.ClientID,
-	}
-	r.broadcastLocked(encode(msg), nil)
-}
-
-func (h *Hub) state(m *Member, in inbound) {
-	r := h.roomOf(m)
-	if r == nil {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.members[m.entry.ID] != m {
-		return
-	}
-	if in.Audio != nil {
-		m.entry.Audio = *in.Audio
-	}
-	if in.Video != nil {
-		m.entry.Video = *in.Video
-	}
-	r.broadcastLocked(encode(entryMsg{Type: "state", Participant: m.entry}), nil)
-}
-
-// roomOf returns the room m is in, or nil before it joins.
-func (h *Hub) roomOf(m *Member) *room {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return m.room
+	r.broadcastLocked(encode(entryMsg{Type: kind, Participant: m.entry}), nil)
 }
 
 func (r *room) entriesLocked() []Entry {

@@ -40,6 +40,9 @@ type Config struct {
 	OnMessage func([]byte)
 	// OnKeyframeRequest is called when the server asks for a keyframe of a published track.
 	OnKeyframeRequest func(trackID string)
+	// OnPhase is called as the join advances: "ws_open", "joined", "ice_connected" and
+	// "dtls_connected" (of the subscriber connection), each once.
+	OnPhase func(phase string)
 	// API builds the peer connections; nil means NewAPI().
 	API *webrtc.API
 	// Logger; nil means slog.Default().
@@ -64,6 +67,8 @@ type Client struct {
 	answered  chan signaling.Message
 	dcOpen    chan struct{}
 	errs      chan signaling.Message
+	goingAway chan struct{}
+	awayOnce  sync.Once
 	done      chan struct{}
 	closeOnce sync.Once
 	wg        sync.WaitGroup
@@ -92,26 +97,33 @@ func NewAPI() (*webrtc.API, error) {
 // Join connects, joins the room, publishes the configured tracks and returns once the
 // server has answered the publisher offer.
 func Join(ctx context.Context, cfg Config) (*Client, error) {
-	c := &Client{
-		cfg:      cfg,
-		log:      cfg.Logger,
-		joined:   make(chan signaling.Message, 1),
-		answered: make(chan signaling.Message, 1),
-		dcOpen:   make(chan struct{}),
-		errs:     make(chan signaling.Message, 16),
-		done:     make(chan struct{}),
-	}
-	if c.log == nil {
-		c.log = slog.Default()
-	}
+	c := newClient(cfg)
 	if err := c.connect(ctx); err != nil {
 		return nil, err
 	}
-	if err := c.join(ctx); err != nil {
+	join := signaling.Message{Type: signaling.TypeJoin, Room: cfg.Room}
+	if err := c.handshake(ctx, join); err != nil {
 		c.Close()
 		return nil, err
 	}
 	return c, nil
+}
+
+func newClient(cfg Config) *Client {
+	c := &Client{
+		cfg:       cfg,
+		log:       cfg.Logger,
+		joined:    make(chan signaling.Message, 1),
+		answered:  make(chan signaling.Message, 1),
+		dcOpen:    make(chan struct{}),
+		errs:      make(chan signaling.Message, 16),
+		goingAway: make(chan struct{}),
+		done:      make(chan struct{}),
+	}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	return c
 }
 
 func (c *Client) connect(ctx context.Context) error {
@@ -133,6 +145,16 @@ func (c *Client) connect(ctx context.Context) error {
 	if c.cfg.OnTrack != nil {
 		c.sub.OnTrack(c.cfg.OnTrack)
 	}
+	c.sub.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
+		if s == webrtc.ICEConnectionStateConnected {
+			c.phase("ice_connected")
+		}
+	})
+	c.sub.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		if s == webrtc.PeerConnectionStateConnected {
+			c.phase("dtls_connected")
+		}
+	})
 
 	wsURL, err := websocketURL(c.cfg.URL, c.cfg.Token)
 	if err != nil {
@@ -148,9 +170,16 @@ func (c *Client) connect(ctx context.Context) error {
 		return fmt.Errorf("client: connect: %w", err)
 	}
 	c.ws = ws
+	c.phase("ws_open")
 	c.wg.Add(1)
 	go c.read()
 	return nil
+}
+
+func (c *Client) phase(name string) {
+	if c.cfg.OnPhase != nil {
+		c.cfg.OnPhase(name)
+	}
 }
 
 func websocketURL(base, token string) (string, error) {
@@ -164,8 +193,10 @@ func websocketURL(base, token string) (string, error) {
 	return u.String(), nil
 }
 
-func (c *Client) join(ctx context.Context) error {
-	if err := c.send(signaling.Message{Type: signaling.TypeJoin, Room: c.cfg.Room}); err != nil {
+// handshake sends first, "join" or "connect", waits for the server's grant, then offers the
+// publisher connection with the configured tracks and the data channel.
+func (c *Client) handshake(ctx context.Context, first signaling.Message) error {
+	if err := c.send(first); err != nil {
 		return err
 	}
 	m, err := c.await(ctx, c.joined)
@@ -173,6 +204,7 @@ func (c *Client) join(ctx context.Context) error {
 		return err
 	}
 	c.Self = *m.Participant
+	c.phase("joined")
 
 	for _, t := range c.cfg.Tracks {
 		tr, err := c.pub.AddTransceiverFromTrack(t, webrtc.RTPTransceiverInit{
@@ -262,7 +294,7 @@ func (c *Client) read() {
 			return
 		}
 		switch m.Type {
-		case signaling.TypeJoined:
+		case signaling.TypeJoined, signaling.TypeConnected:
 			c.joined <- m
 		case signaling.TypeAnswer:
 			c.answered <- m
@@ -270,6 +302,8 @@ func (c *Client) read() {
 			if err := c.answerOffer(m.SDP); err != nil {
 				c.log.Warn("client: answer failed", "err", err)
 			}
+		case signaling.TypeGoingAway:
+			c.awayOnce.Do(func() { close(c.goingAway) })
 		case signaling.TypeError:
 			select {
 			case c.errs <- m:
@@ -337,6 +371,9 @@ func (c *Client) send(m signaling.Message) error {
 
 // Errors delivers the server's "error" messages.
 func (c *Client) Errors() <-chan signaling.Message { return c.errs }
+
+// GoingAway is closed when the server says it is shutting down.
+func (c *Client) GoingAway() <-chan struct{} { return c.goingAway }
 
 // ChatReady is closed once the data channel is open.
 func (c *Client) ChatReady() <-chan struct{} { return c.dcOpen }

@@ -24,6 +24,10 @@ type downTrack struct {
 
 	// bound is set by Bind and cleared by Unbind; the forwarder reads it for every packet.
 	bound atomic.Pointer[binding]
+
+	// hdr is the header as this subscriber receives it, rewritten for every packet on the
+	// forwarder's goroutine. It lives here so that handing it to Pion allocates nothing.
+	hdr rtp.Header
 }
 
 // binding is what one negotiation fixed for a down track.
@@ -75,16 +79,19 @@ func (d *downTrack) StreamID() string { return d.source.publisher.ID }
 // Kind is the kind of the forwarded track.
 func (d *downTrack) Kind() webrtc.RTPCodecType { return d.source.kind }
 
-// writeRTP sends one packet to the subscriber. The header is the forwarder's scratch copy:
-// it is changed here and must not be kept.
+// writeRTP sends one packet to the subscriber, with the SSRC and payload type negotiated on
+// its connection. It is called on the source's forwarder goroutine only.
 func (d *downTrack) writeRTP(h *rtp.Header, payload []byte) error {
 	b := d.bound.Load()
 	if b == nil {
 		return errNotBound
 	}
 
-	h.SSRC = b.ssrc
-	h.PayloadType = b.payloadType
-	_, err := b.writer.WriteRTP(h, payload)
+	ext := d.hdr.Extensions[:0]
+	d.hdr = *h
+	d.hdr.Extensions = ext
+	d.hdr.SSRC = b.ssrc
+	d.hdr.PayloadType = b.payloadType
+	_, err := b.writer.WriteRTP(&d.hdr, payload)
 	return err
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/pion/ice/v4"
 	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/confab/confab/metrics"
 )
 
 // socketBufferBytes sizes the kernel buffers of the ICE socket, so a burst of packets on a busy
@@ -21,9 +23,14 @@ type Config struct {
 	// UDPPort is the one UDP port that carries all ICE traffic. Zero picks a free port per
 	// interface, which suits tests.
 	UDPPort int
+	// TCPPort is the one TCP port for ICE over TCP, for networks that block UDP. Zero picks
+	// a free port, which suits tests.
+	TCPPort int
 	// PublicIP, when set, is announced in candidates instead of the local addresses, for NAT
 	// and containers.
 	PublicIP string
+	// Metrics receives the media plane's counters; nil means a private set nobody reads.
+	Metrics *metrics.Metrics
 	// Logger receives life cycle events; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -31,40 +38,62 @@ type Config struct {
 // ErrBadConfig reports a Config that cannot work.
 var ErrBadConfig = errors.New("sfu: bad config")
 
-// newAPI builds the Pion API every peer connection is made from: the codecs Confab forwards,
-// the interceptors that answer NACKs and send reports, and one UDP port for all of ICE.
-func newAPI(cfg Config) (*webrtc.API, *ice.MultiUDPMuxDefault, error) {
-	media, err := newMediaEngine()
-	if err != nil {
-		return nil, nil, err
-	}
+// ports are the sockets all of ICE shares: one UDP port and one TCP port.
+type ports struct {
+	udp    *ice.MultiUDPMuxDefault
+	tcp    ice.TCPMux
+	tcpLis net.Listener
+}
 
-	registry := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(media, registry); err != nil {
-		return nil, nil, fmt.Errorf("sfu: register interceptors: %w", err)
-	}
+func (p *ports) close() error {
+	return errors.Join(p.udp.Close(), p.tcp.Close(), p.tcpLis.Close())
+}
 
-	mux, err := ice.NewMultiUDPMuxFromPort(cfg.UDPPort,
+func openPorts(cfg Config, log *slog.Logger) (*ports, error) {
+	udp, err := ice.NewMultiUDPMuxFromPort(cfg.UDPPort,
 		ice.UDPMuxFromPortWithLoopback(),
 		ice.UDPMuxFromPortWithNetworks(ice.NetworkTypeUDP4),
 		ice.UDPMuxFromPortWithReadBufferSize(socketBufferBytes),
 		ice.UDPMuxFromPortWithWriteBufferSize(socketBufferBytes),
+		ice.UDPMuxFromPortWithLogger(pionLogs{log}.NewLogger("udpmux")),
 	)
 	if err != nil {
-		return nil, nil, fmt.Errorf("sfu: listen on UDP port %d: %w", cfg.UDPPort, err)
+		return nil, fmt.Errorf("sfu: listen on UDP port %d: %w", cfg.UDPPort, err)
+	}
+	lis, err := net.Listen("tcp4", fmt.Sprintf(":%d", cfg.TCPPort))
+	if err != nil {
+		_ = udp.Close()
+		return nil, fmt.Errorf("sfu: listen on TCP port %d: %w", cfg.TCPPort, err)
+	}
+	tcp := webrtc.NewICETCPMux(pionLogs{log}.NewLogger("tcpmux"), lis, 8)
+	return &ports{udp: udp, tcp: tcp, tcpLis: lis}, nil
+}
+
+// newAPI builds the Pion API every peer connection is made from: the codecs Confab forwards,
+// the interceptors that answer NACKs and send reports, and the shared ICE ports.
+func newAPI(cfg Config, p *ports, log *slog.Logger) (*webrtc.API, error) {
+	media, err := newMediaEngine()
+	if err != nil {
+		return nil, err
+	}
+
+	registry := &interceptor.Registry{}
+	if err := webrtc.RegisterDefaultInterceptors(media, registry); err != nil {
+		return nil, fmt.Errorf("sfu: register interceptors: %w", err)
 	}
 
 	var se webrtc.SettingEngine
-	se.SetICEUDPMux(mux)
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.LoggerFactory = pionLogs{log}
+	se.SetICEUDPMux(p.udp)
+	se.SetICETCPMux(p.tcp)
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeTCP4})
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	// A participant whose network goes away is removed within about ten seconds.
 	se.SetICETimeouts(4*time.Second, 8*time.Second, 2*time.Second)
 	if cfg.PublicIP != "" {
 		if net.ParseIP(cfg.PublicIP) == nil {
-			_ = mux.Close()
-			return nil, nil, fmt.Errorf("%w: public IP %q is not an IP address",
+			return nil, fmt.Errorf("%w: public IP %q is not an IP address",
 				ErrBadConfig, cfg.PublicIP)
 		}
 		se.SetNAT1To1IPs([]string{cfg.PublicIP}, webrtc.ICECandidateTypeHost)
@@ -75,7 +104,7 @@ func newAPI(cfg Config) (*webrtc.API, *ice.MultiUDPMuxDefault, error) {
 		webrtc.WithInterceptorRegistry(registry),
 		webrtc.WithSettingEngine(se),
 	)
-	return api, mux, nil
+	return api, nil
 }
 
 // newMediaEngine lists the codecs Confab forwards: Opus for audio, VP8 for video, and H.264

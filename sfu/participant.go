@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 )
@@ -75,6 +76,8 @@ type Participant struct {
 	published     []*publishedTrack
 	subscriptions map[*publishedTrack]*downTrack
 
+	joinedAt  time.Time
+	connected sync.Once // reports the join time once
 	closeOnce sync.Once
 	wg        sync.WaitGroup // forwarders and RTCP readers
 }
@@ -86,6 +89,7 @@ func newParticipant(s *SFU, info Info, ev Events) (*Participant, error) {
 		sfu:           s,
 		events:        ev,
 		subscriptions: make(map[*publishedTrack]*downTrack),
+		joinedAt:      time.Now(),
 	}
 	p.log = s.log.With("participant", p.ID, "user", info.UserID)
 
@@ -119,6 +123,11 @@ func newID(prefix string) string {
 func (p *Participant) watch(t Target) func(webrtc.PeerConnectionState) {
 	return func(s webrtc.PeerConnectionState) {
 		p.log.Debug("connection state", "target", t, "state", s)
+		if s == webrtc.PeerConnectionStateConnected && t == Publisher {
+			p.connected.Do(func() {
+				p.sfu.metrics.JoinSeconds.Observe(time.Since(p.joinedAt).Seconds())
+			})
+		}
 		if s != webrtc.PeerConnectionStateFailed {
 			return
 		}
@@ -254,8 +263,8 @@ func (p *Participant) isClosed() bool {
 // onTrack starts forwarding a track the client publishes.
 func (p *Participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
 	log := p.log.With("track", remote.ID(), "kind", remote.Kind(), "codec", remote.Codec().MimeType)
-	if !p.Info.CanPublish {
-		log.Info("track refused: no publish grant")
+	if !p.Info.CanPublish || p.room == nil {
+		log.Info("track refused: no publish grant or no room")
 		_ = recv.Stop()
 		return
 	}
@@ -321,6 +330,7 @@ func (p *Participant) subscribe(t *publishedTrack) bool {
 		return false
 	}
 	p.subscriptions[t] = d
+	t.stats.subscribed.Inc()
 
 	p.wg.Add(1)
 	go func() {
@@ -339,6 +349,7 @@ func (p *Participant) unsubscribe(d *downTrack) bool {
 		return false
 	}
 	delete(p.subscriptions, d.source)
+	d.source.stats.subscribed.Dec()
 	d.source.removeDown(d)
 	if err := p.sub.RemoveTrack(d.sender); err != nil {
 		p.log.Debug("remove track", "track", d.source.id, "err", err)
@@ -358,12 +369,18 @@ func (p *Participant) Close() {
 
 		for t, d := range subs {
 			t.removeDown(d)
+			t.stats.subscribed.Dec()
 		}
 		if p.room != nil {
 			p.room.leave(p)
+		} else {
+			p.sfu.disconnected(p)
 		}
 		p.closeConnections()
 		p.wg.Wait()
+		if p.room != nil {
+			p.sfu.metrics.Participants.Dec()
+		}
 		p.log.Info("participant left")
 	})
 }

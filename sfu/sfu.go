@@ -6,8 +6,9 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/pion/ice/v4"
 	"github.com/pion/webrtc/v4"
+
+	"github.com/confab/confab/metrics"
 )
 
 // Errors a caller of Join branches on.
@@ -20,12 +21,14 @@ var (
 
 // SFU holds the rooms and the one ICE port all participants share.
 type SFU struct {
-	api *webrtc.API
-	mux *ice.MultiUDPMuxDefault
-	log *slog.Logger
+	api     *webrtc.API
+	ports   *ports
+	log     *slog.Logger
+	metrics *metrics.Metrics
 
 	mu     sync.Mutex
 	rooms  map[string]*Room
+	lobby  map[*Participant]struct{} // connected to no room
 	closed bool
 }
 
@@ -35,25 +38,36 @@ func New(cfg Config) (*SFU, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	api, mux, err := newAPI(cfg)
+	m := cfg.Metrics
+	if m == nil {
+		m = metrics.New()
+	}
+	p, err := openPorts(cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	s := &SFU{api: api, mux: mux, log: log, rooms: make(map[string]*Room)}
-	log.Info("media plane ready", "udp", udpAddrs(mux))
+	api, err := newAPI(cfg, p, log)
+	if err != nil {
+		_ = p.close()
+		return nil, err
+	}
+	s := &SFU{api: api, ports: p, log: log, metrics: m, rooms: make(map[string]*Room),
+		lobby: make(map[*Participant]struct{})}
+	log.Info("media plane ready", "udp", s.UDPAddrs(), "tcp", s.TCPAddr())
 	return s, nil
 }
 
-// UDPAddrs lists the addresses the ICE port listens on.
-func (s *SFU) UDPAddrs() []string { return udpAddrs(s.mux) }
-
-func udpAddrs(mux *ice.MultiUDPMuxDefault) []string {
+// UDPAddrs lists the addresses the ICE UDP port listens on.
+func (s *SFU) UDPAddrs() []string {
 	var out []string
-	for _, a := range mux.GetListenAddresses() {
+	for _, a := range s.ports.udp.GetListenAddresses() {
 		out = append(out, a.String())
 	}
 	return out
 }
+
+// TCPAddr is the address the ICE TCP port listens on.
+func (s *SFU) TCPAddr() string { return s.ports.tcpLis.Addr().String() }
 
 // ValidRoomName reports whether name can name a room.
 func ValidRoomName(name string) bool {
@@ -92,14 +106,42 @@ func (s *SFU) Join(roomName string, info Info, ev Events) (*Participant, error) 
 	if r == nil {
 		r = newRoom(s, roomName)
 		s.rooms[roomName] = r
+		s.metrics.Rooms.Inc()
 		s.log.Info("room created", "room", roomName)
 	}
 	// Joining under s.mu keeps a room that is emptying from being removed meanwhile.
 	r.add(p)
+	s.metrics.Participants.Inc()
 	s.mu.Unlock()
 
 	r.subscribeToAll(p)
 	return p, nil
+}
+
+// Connect makes a participant in no room: its publisher connection carries data channels
+// only, and it receives no media. It is a signed-in user's connection outside rooms, for
+// chat and presence.
+func (s *SFU) Connect(info Info, ev Events) (*Participant, error) {
+	info.CanPublish = false
+	p, err := newParticipant(s, info, ev)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		p.closeConnections()
+		return nil, ErrClosed
+	}
+	s.lobby[p] = struct{}{}
+	return p, nil
+}
+
+// disconnected forgets a participant that was in no room.
+func (s *SFU) disconnected(p *Participant) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.lobby, p)
 }
 
 // removeIfEmpty drops a room with no participants left.
@@ -108,6 +150,7 @@ func (s *SFU) removeIfEmpty(r *Room) {
 	defer s.mu.Unlock()
 	if r.empty() && s.rooms[r.name] == r {
 		delete(s.rooms, r.name)
+		s.metrics.Rooms.Dec()
 		s.log.Info("room removed", "room", r.name)
 	}
 }
@@ -128,6 +171,15 @@ func (s *SFU) Rooms() map[string]int {
 	return out
 }
 
+// ParticipantCount is how many participants are in rooms.
+func (s *SFU) ParticipantCount() int {
+	n := 0
+	for _, size := range s.Rooms() {
+		n += size
+	}
+	return n
+}
+
 // Close removes every participant and closes the ICE port.
 func (s *SFU) Close() error {
 	s.mu.Lock()
@@ -136,10 +188,13 @@ func (s *SFU) Close() error {
 	for _, r := range s.rooms {
 		all = append(all, r.members()...)
 	}
+	for p := range s.lobby {
+		all = append(all, p)
+	}
 	s.mu.Unlock()
 
 	for _, p := range all {
 		p.Close()
 	}
-	return s.mux.Close()
+	return s.ports.close()
 }

@@ -8,6 +8,9 @@ import (
 	"github.com/pion/rtcp"
 	"github.com/pion/rtp"
 	"github.com/pion/webrtc/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/confab/confab/metrics"
 )
 
 // keyframeInterval is the shortest time between two keyframe requests sent to a publisher:
@@ -35,6 +38,35 @@ type publishedTrack struct {
 
 	lastKeyframe    atomic.Int64 // unix nanoseconds of the last request sent
 	keyframePending atomic.Bool  // a delayed request is scheduled
+
+	stats trackStats
+
+	// scratch is the forwarder's parsed header, reused for every packet.
+	scratch rtp.Header
+}
+
+// trackStats are the counters of one track's kind, looked up once so that the forwarder
+// only adds to them.
+type trackStats struct {
+	packetsIn, bytesIn, packetsOut, bytesOut prometheus.Counter
+	published, subscribed                    prometheus.Gauge
+	nacks, keyframesAsked, keyframesSent     prometheus.Counter
+	loss                                     prometheus.Observer
+}
+
+func newTrackStats(m *metrics.Metrics, kind string) trackStats {
+	return trackStats{
+		packetsIn:      m.PacketsIn.WithLabelValues(kind),
+		bytesIn:        m.BytesIn.WithLabelValues(kind),
+		packetsOut:     m.PacketsOut.WithLabelValues(kind),
+		bytesOut:       m.BytesOut.WithLabelValues(kind),
+		published:      m.TracksPublished.WithLabelValues(kind),
+		subscribed:     m.TracksSubscribed.WithLabelValues(kind),
+		nacks:          m.NACKs,
+		keyframesAsked: m.KeyframeRequests.WithLabelValues("from_subscriber"),
+		keyframesSent:  m.KeyframeRequests.WithLabelValues("to_publisher"),
+		loss:           m.ReceiverLoss,
+	}
 }
 
 func newPublishedTrack(p *Participant, remote *webrtc.TrackRemote) *publishedTrack {
@@ -44,6 +76,7 @@ func newPublishedTrack(p *Participant, remote *webrtc.TrackRemote) *publishedTra
 		codec:     remote.Codec(),
 		publisher: p,
 		remote:    remote,
+		stats:     newTrackStats(p.sfu.metrics, remote.Kind().String()),
 	}
 	if t.id == "" {
 		t.id = remote.Kind().String()
@@ -92,30 +125,51 @@ func (t *publishedTrack) end() []*downTrack {
 }
 
 // forward copies packets from the publisher to every subscriber until the publisher's
-// connection closes. Publisher header extensions are dropped: their ids were negotiated with
-// the publisher, and each subscriber's connection adds its own.
+// connection closes.
 func (t *publishedTrack) forward() {
+	t.stats.published.Inc()
+	defer t.stats.published.Dec()
+
 	buf := make([]byte, receiveMTU)
-	var h rtp.Header
 	for {
 		n, _, err := t.remote.Read(buf)
 		if err != nil {
 			return
 		}
-		hlen, err := h.Unmarshal(buf[:n])
-		if err != nil {
-			continue
-		}
-		payload := buf[hlen:n]
-		h.Extension = false
-		h.Extensions = h.Extensions[:0]
+		t.fanOut(buf[:n])
+	}
+}
 
-		for _, d := range *t.downs.Load() {
-			out := h
-			out.Extensions = nil
-			// A failed write means the subscriber is leaving; its own teardown removes d.
-			_ = d.writeRTP(&out, payload)
+// fanOut sends one received packet to every down track. It runs on the forwarder's
+// goroutine only: each down track's scratch header is its own. Publisher header extensions
+// are dropped, since their ids were negotiated with the publisher, and each subscriber's
+// connection adds its own.
+func (t *publishedTrack) fanOut(pkt []byte) {
+	t.stats.packetsIn.Inc()
+	t.stats.bytesIn.Add(float64(len(pkt)))
+	downs := *t.downs.Load()
+	if len(downs) == 0 {
+		return
+	}
+	h := &t.scratch
+	hlen, err := h.Unmarshal(pkt)
+	if err != nil {
+		return
+	}
+	payload := pkt[hlen:]
+	h.Extension = false
+	h.Extensions = h.Extensions[:0]
+
+	sent := 0
+	for _, d := range downs {
+		// A failed write means the subscriber is leaving; its own teardown removes d.
+		if d.writeRTP(h, payload) == nil {
+			sent++
 		}
+	}
+	if sent > 0 {
+		t.stats.packetsOut.Add(float64(sent))
+		t.stats.bytesOut.Add(float64(sent * len(pkt)))
 	}
 }
 
@@ -141,6 +195,7 @@ func (t *publishedTrack) requestKeyframe() {
 
 func (t *publishedTrack) sendKeyframeRequest() {
 	t.lastKeyframe.Store(time.Now().UnixNano())
+	t.stats.keyframesSent.Inc()
 	pli := &rtcp.PictureLossIndication{MediaSSRC: uint32(t.remote.SSRC())}
 	if err := t.publisher.pub.WriteRTCP([]rtcp.Packet{pli}); err != nil {
 		t.publisher.log.Debug("keyframe request failed", "track", t.id, "err", err)
@@ -157,9 +212,16 @@ func (t *publishedTrack) readSubscriberRTCP(sender *webrtc.RTPSender) {
 			return
 		}
 		for _, p := range pkts {
-			switch p.(type) {
+			switch p := p.(type) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
+				t.stats.keyframesAsked.Inc()
 				t.requestKeyframe()
+			case *rtcp.TransportLayerNack:
+				t.stats.nacks.Inc()
+			case *rtcp.ReceiverReport:
+				for _, r := range p.Reports {
+					t.stats.loss.Observe(float64(r.FractionLost) / 256)
+				}
 			}
 		}
 	}

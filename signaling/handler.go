@@ -9,6 +9,7 @@ import (
 	"github.com/confab/confab/auth"
 	"github.com/confab/confab/chat"
 	"github.com/confab/confab/internal/httpapi"
+	"github.com/confab/confab/metrics"
 	"github.com/confab/confab/sfu"
 	"github.com/gorilla/websocket"
 )
@@ -20,10 +21,11 @@ type Authenticator interface {
 
 // Config wires the handler to the parts it drives.
 type Config struct {
-	SFU    *sfu.SFU
-	Chat   *chat.Hub
-	Auth   Authenticator
-	Logger *slog.Logger
+	SFU     *sfu.SFU
+	Chat    *chat.Hub
+	Auth    Authenticator
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
 	// CheckOrigin decides whether a browser page of another origin may connect; nil allows
 	// only the server's own origin.
 	CheckOrigin func(r *http.Request) bool
@@ -37,6 +39,7 @@ type Handler struct {
 
 	mu       sync.Mutex
 	sessions map[*session]struct{}
+	draining bool
 	wg       sync.WaitGroup
 }
 
@@ -45,6 +48,9 @@ func New(cfg Config) *Handler {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
 	}
 	return &Handler{
 		cfg: cfg,
@@ -58,15 +64,25 @@ func New(cfg Config) *Handler {
 	}
 }
 
-// ServeHTTP refuses a request without a valid access token with 401 before any upgrade, then
-// runs the session until the connection closes.
+// ServeHTTP refuses a page of a foreign origin with 403 and a request without a valid access
+// or room token with 401 before any upgrade, then runs the session until the connection
+// closes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.cfg.CheckOrigin != nil && !h.cfg.CheckOrigin(r) {
+		httpapi.Error(w, http.StatusForbidden, "this page's origin may not connect")
+		return
+	}
 	id, err := h.cfg.Auth.Authenticate(r)
 	if err != nil {
 		if errors.Is(err, auth.ErrTokenExpired) {
 			w.Header().Set("Token-Expired", "true")
 		}
 		httpapi.Error(w, http.StatusUnauthorized, "a valid access token is required")
+		return
+	}
+	if h.isDraining() {
+		w.Header().Set("Retry-After", "5")
+		httpapi.Error(w, http.StatusServiceUnavailable, "the server is shutting down")
 		return
 	}
 	conn, err := h.upgrader.Upgrade(w, r, nil)
@@ -89,11 +105,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) track(s *session) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.sessions == nil {
+	if h.sessions == nil || h.draining {
 		return false
 	}
 	h.sessions[s] = struct{}{}
 	h.wg.Add(1)
+	h.cfg.Metrics.WebSockets.Inc()
 	return true
 }
 
@@ -101,7 +118,31 @@ func (h *Handler) untrack(s *session) {
 	h.mu.Lock()
 	delete(h.sessions, s)
 	h.mu.Unlock()
+	h.cfg.Metrics.WebSockets.Dec()
 	h.wg.Done()
+}
+
+func (h *Handler) isDraining() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.draining
+}
+
+// Drain refuses new connections and tells every connected client, with a "going-away"
+// message, that the server is shutting down, so it can finish or reconnect elsewhere.
+// Sessions stay open until their clients leave or Close ends them.
+func (h *Handler) Drain() {
+	h.mu.Lock()
+	h.draining = true
+	all := make([]*session, 0, len(h.sessions))
+	for s := range h.sessions {
+		all = append(all, s)
+	}
+	h.mu.Unlock()
+
+	for _, s := range all {
+		s.send(Message{Type: TypeGoingAway, Message: "the server is shutting down"})
+	}
 }
 
 // Close tells every connected client that the server is going away, closes their

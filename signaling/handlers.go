@@ -9,6 +9,7 @@ import (
 // handlers maps each message type a client may send to its handler.
 var handlers = map[string]func(*session, *Message) error{
 	TypeJoin:      (*session).onJoin,
+	TypeConnect:   (*session).onConnect,
 	TypeOffer:     (*session).onOffer,
 	TypeAnswer:    (*session).onAnswer,
 	TypeCandidate: (*session).onCandidate,
@@ -22,8 +23,17 @@ func (s *session) onJoin(m *Message) error {
 	if s.joined() != nil {
 		return reply(CodeAlreadyJoined, "this connection has already joined a room")
 	}
+	if s.h.isDraining() {
+		return &closeError{code: websocket.CloseTryAgainLater, reason: "server shutting down"}
+	}
 
-	info := sfu.Info{UserID: s.id.UserID, Name: s.id.DisplayName, CanPublish: true}
+	if s.id.Room != "" && m.Room != s.id.Room {
+		return &closeError{code: websocket.ClosePolicyViolation,
+			reason: "token not valid for this room"}
+	}
+
+	// The SFU refuses tracks without CanPublish; CanSubscribe is not enforced yet.
+	info := sfu.Info{UserID: s.id.UserID, Name: s.id.DisplayName, CanPublish: s.id.CanPublish}
 	p, err := s.h.cfg.SFU.Join(m.Room, info, sfu.Events{
 		Offer:       func(o webrtc.SessionDescription) { s.send(Message{Type: TypeOffer, SDP: o.SDP}) },
 		DataChannel: s.onDataChannel,

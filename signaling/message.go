@@ -31,6 +31,7 @@ const (
 	TypeCandidate = "candidate"
 	TypeLeave     = "leave"
 	TypeError     = "error"
+	TypeGoingAway = "going-away"
 )
 
 // Error codes of "error" messages.

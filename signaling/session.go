@@ -214,7 +214,7 @@ func (s *session) cleanup() {
 	s.log.Debug("signaling session closed")
 }
 
-// onDataChannel connects the client's chat channel to the room's chat.
+// onDataChannel connects the client's chat channel to the room's chat, or to the lobby.
 func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 	if dc.Label() != "chat" {
 		s.log.Debug("unknown data channel closed", "label", dc.Label())
@@ -229,7 +229,7 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 		return
 	}
 	entry := chat.Entry{ID: p.ID, UserID: s.id.UserID, Name: s.id.DisplayName,
-		Audio: true, Video: true}
+		Username: s.id.Username, Guest: isGuest(s.id), Audio: true, Video: true}
 	m := chat.NewMember(entry, func(b []byte) error { return dc.SendText(string(b)) },
 		s.log.With("participant", p.ID))
 	s.member = m
@@ -240,7 +240,11 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 	hub := s.h.cfg.Chat
 	joined := make(chan struct{})
 	dc.OnOpen(func() {
-		hub.Join(room, m)
+		if room == "" {
+			hub.Connect(m) // a lobby connection
+		} else {
+			hub.Join(room, m)
+		}
 		close(joined)
 	})
 	dc.OnMessage(func(msg webrtc.DataChannelMessage) {

@@ -31,6 +31,47 @@ var migrations = []string{
 	CREATE INDEX refresh_tokens_family ON refresh_tokens(family_id);
 	CREATE INDEX refresh_tokens_user ON refresh_tokens(user_id);
 	CREATE INDEX refresh_tokens_expires ON refresh_tokens(expires_at);`,
+
+	// 2: chat messages, the recipients of private room messages, and who visited which room.
+	// A room message has room and seq (its id within the room); a direct message has neither
+	// but a recipient and a read time. A client id is unique per sender across both kinds.
+	`CREATE TABLE messages (
+		id             INTEGER PRIMARY KEY AUTOINCREMENT,
+		room           TEXT,
+		seq            INTEGER,
+		sender_id      TEXT NOT NULL,
+		sender_name    TEXT NOT NULL,
+		participant_id TEXT NOT NULL DEFAULT '',
+		recipient_id   TEXT,
+		recipient_name TEXT NOT NULL DEFAULT '',
+		private        INTEGER NOT NULL DEFAULT 0,
+		client_id      TEXT,
+		text           TEXT NOT NULL,
+		created_at     INTEGER NOT NULL,
+		read_at        INTEGER,
+		CHECK ((room IS NULL) = (seq IS NULL)),
+		CHECK ((room IS NULL) <> (recipient_id IS NULL))
+	);
+	CREATE UNIQUE INDEX messages_room_seq ON messages(room, seq) WHERE room IS NOT NULL;
+	CREATE UNIQUE INDEX messages_client ON messages(sender_id, client_id)
+		WHERE client_id IS NOT NULL;
+	CREATE INDEX messages_direct ON messages(sender_id, recipient_id, id) WHERE room IS NULL;
+	CREATE INDEX messages_unread ON messages(recipient_id, id)
+		WHERE room IS NULL AND read_at IS NULL;
+	CREATE TABLE message_recipients (
+		message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+		user_id    TEXT NOT NULL,
+		name       TEXT NOT NULL,
+		PRIMARY KEY (message_id, user_id)
+	);
+	CREATE INDEX message_recipients_user ON message_recipients(user_id, message_id);
+	CREATE TABLE room_visits (
+		room     TEXT NOT NULL,
+		user_id  TEXT NOT NULL,
+		first_at INTEGER NOT NULL,
+		last_at  INTEGER NOT NULL,
+		PRIMARY KEY (room, user_id)
+	);`,
 }
 
 // migrate applies every migration the database has not seen, each in its own transaction.

@@ -1,6 +1,7 @@
-// Package store keeps Confab's durable state in one SQLite file: accounts and the refresh
-// tokens that keep their sessions alive. It knows nothing of media, chat or HTTP; other
-// packages that need tables of their own reach the database through DB.
+// Package store keeps Confab's durable state in one SQLite file: accounts, the refresh
+// tokens that keep their sessions alive, and chat messages with who may read them. It knows
+// nothing of media, chat protocols or HTTP; other packages that need tables of their own
+// reach the database through DB.
 package store
 
 import (

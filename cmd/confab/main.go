@@ -1,8 +1,9 @@
 // Command confab runs the Confab conferencing server.
 //
-//	confab [serve] [flags]
+//	confab [serve] [flags]   run the server (the default)
+//	confab version           print version and build information
 //
-// Every flag can also be set through an environment variable CONFAB_<NAME>, such as
+// Every flag of serve can also be set through an environment variable CONFAB_<NAME>, such as
 // CONFAB_ADDR or CONFAB_DATA_DIR; a flag given on the command line wins.
 package main
 
@@ -12,17 +13,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
-	"os/signal"
-	"syscall"
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "confab:", err)
-		}
+	err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "confab:", err)
 		os.Exit(2)
 	}
 }
@@ -35,15 +32,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	switch cmd {
 	case "serve":
-		ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-		defer stop()
 		return serve(ctx, args, stderr)
+	case "version":
+		return printVersion(stdout)
+	case "bot":
+		return runBot(ctx, args, stdout, stderr)
+	case "token":
+		return token(args, stdout, stderr)
 	default:
-		fmt.Fprintf(stderr, "unknown command %q\n\nusage: confab [serve] [flags]\n", cmd)
+		fmt.Fprintf(stderr, "unknown command %q\n\n"+
+			"usage: confab [serve|version] [flags]\n", cmd)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
-}
-
-func newLogger(w io.Writer, level slog.Level) *slog.Logger {
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
 }

@@ -2,58 +2,92 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/pprof"
 	"os"
-	"strconv"
+	"os/signal"
 	"strings"
+	"syscall"
+	"time"
 
+	"github.com/confab/confab/auth"
 	"github.com/confab/confab/internal/server"
 )
 
-// serve parses the serve flags, with CONFAB_ environment variables as defaults, and runs the
-// server until ctx ends.
-func serve(ctx context.Context, args []string, stderr io.Writer) error {
+// options are serve's flags beyond the server's own Config.
+type options struct {
+	logFormat string
+	logLevel  slog.Level
+	debugAddr string
+}
+
+// newServeFlags declares every flag of serve; each also reads CONFAB_<NAME>.
+func newServeFlags(stderr io.Writer, cfg *server.Config, o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var (
-		cfg      server.Config
-		logLevel slog.Level
-	)
 	fs.StringVar(&cfg.Addr, "addr", ":8080", "HTTP listen address")
-	fs.StringVar(&cfg.DataDir, "data-dir", "./data", "directory for the database and keys")
+	fs.StringVar(&cfg.DataDir, "data-dir", "./data", "directory for the database and the token key")
 	fs.IntVar(&cfg.UDPPort, "udp-port", 7882, "the one UDP port for all ICE traffic")
+	fs.IntVar(&cfg.TCPPort, "tcp-port", 7881, "the one TCP port for ICE over TCP")
 	fs.StringVar(&cfg.PublicIP, "public-ip", "",
-		"IP address announced in ICE candidates, for NAT and containers")
+		"IP address announced in ICE candidates instead of local ones, for NAT and containers")
 	fs.StringVar(&cfg.JWTSecret, "jwt-secret", "",
-		"secret that signs tokens (default: a key generated and kept in the data directory)")
-	fs.TextVar(&logLevel, "log-level", slog.LevelInfo, "debug, info, warn or error")
+		"secret of 32 bytes or more that signs tokens (default: a key kept in the data directory)")
+	fs.DurationVar(&cfg.AccessTTL, "access-ttl", auth.DefaultAccessTTL, "lifetime of an access token")
+	fs.DurationVar(&cfg.RefreshTTL, "refresh-ttl", auth.DefaultRefreshTTL,
+		"lifetime of a refresh token; each refresh issues a new one")
+	fs.Func("allowed-origins", "comma-separated origins of other sites' pages that may use the "+
+		"API and open calls, such as https://app.example.com; no wildcard", func(v string) error {
+		o, err := auth.ParseOrigins(v)
+		cfg.AllowedOrigins = o
+		return err
+	})
+	fs.StringVar(&cfg.TLSCert, "tls-cert", "", "certificate file, to serve HTTPS (with --tls-key)")
+	fs.StringVar(&cfg.TLSKey, "tls-key", "", "private key file, to serve HTTPS (with --tls-cert)")
+	fs.DurationVar(&cfg.DrainTimeout, "drain-timeout", 30*time.Second,
+		"on SIGTERM, how long to wait for rooms to empty before closing")
+	fs.StringVar(&o.logFormat, "log-format", "text", "log format: text or json")
+	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "log level: debug, info, warn or error")
+	fs.StringVar(&o.debugAddr, "debug-addr", "",
+		"address for pprof; a bare :port listens on loopback only (default: off)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: confab serve [flags]\n\n"+
-			"Each flag can also be set as CONFAB_<NAME>, such as CONFAB_DATA_DIR.\n\n")
+			"Each flag can also be set as CONFAB_<NAME>, such as CONFAB_DATA_DIR;\n"+
+			"a flag on the command line wins.\n\n")
 		fs.PrintDefaults()
 	}
+	return fs
+}
+
+// serve runs the server until SIGINT or SIGTERM, then drains it; a second signal stops it
+// at once.
+func serve(ctx context.Context, args []string, stderr io.Writer) error {
+	var (
+		cfg server.Config
+		o   options
+	)
+	fs := newServeFlags(stderr, &cfg, &o)
 	if err := fromEnv(fs); err != nil {
 		return err
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	if err := validate(fs, &cfg, &o); err != nil {
+		return err
 	}
-	if cfg.UDPPort < 1 || cfg.UDPPort > 65535 {
-		return fmt.Errorf("--udp-port %d: must be between 1 and 65535", cfg.UDPPort)
+	log, err := newLogger(stderr, o.logFormat, o.logLevel)
+	if err != nil {
+		return err
 	}
-	if cfg.PublicIP != "" && net.ParseIP(cfg.PublicIP) == nil {
-		return fmt.Errorf("--public-ip %q: not an IP address", cfg.PublicIP)
-	}
-
-	cfg.Logger = newLogger(os.Stderr, logLevel)
-	slog.SetDefault(cfg.Logger)
+	cfg.Logger = log
+	slog.SetDefault(log)
 
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -64,22 +98,146 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		_ = ln.Close()
 		return err
 	}
-	return srv.Serve(ctx, ln)
+	if o.debugAddr != "" {
+		stopDebug, err := serveDebug(o.debugAddr, log)
+		if err != nil {
+			srv.Close()
+			return err
+		}
+		defer stopDebug()
+	}
+	return runUntilSignal(ctx, srv, ln, log)
+}
+
+func runUntilSignal(ctx context.Context, srv *server.Server, ln net.Listener,
+	log *slog.Logger) error {
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		srv.Close()
+		return err
+	case <-ctx.Done():
+	case sig := <-sigs:
+		log.Info("signal received: draining; send it again to stop at once", "signal", sig)
+	}
+
+	// A second signal cuts the drain short.
+	hard, stop := context.WithCancel(context.Background())
+	defer stop()
+	go func() {
+		select {
+		case <-sigs:
+			log.Info("second signal: stopping now")
+			stop()
+		case <-hard.Done():
+		}
+	}()
+	err := srv.Shutdown(hard)
+	if serr := <-served; serr != nil && err == nil {
+		err = serr
+	}
+	return err
+}
+
+// validate checks what the flag types cannot, so a bad setting stops the start with a clear
+// message before anything listens.
+func validate(fs *flag.FlagSet, cfg *server.Config, o *options) error {
+	var errs []error
+	if fs.NArg() > 0 {
+		errs = append(errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	for name, port := range map[string]int{"--udp-port": cfg.UDPPort, "--tcp-port": cfg.TCPPort} {
+		if port < 1 || port > 65535 {
+			errs = append(errs, fmt.Errorf("%s %d: must be between 1 and 65535", name, port))
+		}
+	}
+	if cfg.UDPPort == cfg.TCPPort {
+		// Different protocols may share a number, but operators expect two ports.
+		errs = append(errs, fmt.Errorf("--udp-port and --tcp-port are both %d: "+
+			"give them different ports", cfg.UDPPort))
+	}
+	if cfg.PublicIP != "" && net.ParseIP(cfg.PublicIP) == nil {
+		errs = append(errs, fmt.Errorf("--public-ip %q: not an IP address", cfg.PublicIP))
+	}
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		errs = append(errs, errors.New("--tls-cert and --tls-key go together"))
+	}
+	for _, f := range []string{cfg.TLSCert, cfg.TLSKey} {
+		if f == "" {
+			continue
+		}
+		if _, err := os.Stat(f); err != nil {
+			errs = append(errs, fmt.Errorf("TLS file: %w", err))
+		}
+	}
+	if cfg.DrainTimeout < 0 {
+		errs = append(errs, fmt.Errorf("--drain-timeout %s: must not be negative",
+			cfg.DrainTimeout))
+	}
+	if o.logFormat != "text" && o.logFormat != "json" {
+		errs = append(errs, fmt.Errorf("--log-format %q: must be text or json", o.logFormat))
+	}
+	if cfg.DataDir == "" {
+		errs = append(errs, errors.New("--data-dir must not be empty"))
+	}
+	if cfg.AccessTTL <= 0 || cfg.RefreshTTL <= cfg.AccessTTL {
+		errs = append(errs, fmt.Errorf("--access-ttl %s, --refresh-ttl %s: must be positive, "+
+			"the refresh one longer", cfg.AccessTTL, cfg.RefreshTTL))
+	}
+	return errors.Join(errs...)
+}
+
+func newLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, error) {
+	opts := &slog.HandlerOptions{Level: level}
+	switch format {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("unknown log format %q", format)
+}
+
+// serveDebug serves pprof on addr, on loopback when addr names no host.
+func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
+	if strings.HasPrefix(addr, ":") {
+		addr = "127.0.0.1" + addr
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--debug-addr: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = hs.Serve(ln) }()
+	log.Info("pprof serving", "addr", ln.Addr().String())
+	return func() { _ = hs.Close() }, nil
 }
 
 // fromEnv sets each flag that has a CONFAB_<NAME> variable, so the command line, parsed
 // after, still wins.
 func fromEnv(fs *flag.FlagSet) error {
-	var err error
+	var errs []error
 	fs.VisitAll(func(f *flag.Flag) {
 		name := "CONFAB_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
 		v, ok := os.LookupEnv(name)
-		if !ok || err != nil {
+		if !ok {
 			return
 		}
-		if e := fs.Set(f.Name, v); e != nil {
-			err = fmt.Errorf("%s=%s: %w", name, strconv.Quote(v), e)
+		if err := fs.Set(f.Name, v); err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: %w", name, v, err))
 		}
 	})
-	return err
+	return errors.Join(errs...)
 }

@@ -20,9 +20,40 @@ type chatMsg struct {
 	Code         string    `json:"code"`
 	ClientID     string    `json:"clientId"`
 	Time         time.Time `json:"time"`
-	From         struct{ ID, Name string }
-	Participant  struct{ ID, Name string }
-	Participants []struct{ ID, Name string }
+	From         struct{ ID, UserID, Name string }
+	To           json.RawMessage `json:"to"`
+	Private      bool            `json:"private"`
+	History      bool            `json:"history"`
+	Read         bool            `json:"read"`
+	Participant  entryMsg
+	Participants []entryMsg
+	Users        []userMsg
+	More         bool `json:"more"`
+	User         userMsg
+	Rooms        []struct {
+		Name string
+		Size int
+	}
+	Room struct {
+		Name string
+		Size int
+	}
+	With string `json:"with"`
+	UpTo int64  `json:"upTo"`
+}
+
+// entryMsg is a participant entry of a room.
+type entryMsg struct {
+	ID, UserID, Name             string
+	Audio, Video, Speaking, Hand bool
+}
+
+// userMsg is a user entry of the lobby.
+type userMsg struct {
+	ID, Username, DisplayName string
+	Online                    bool
+	Devices                   int
+	Rooms                     []string
 }
 
 // inbox collects a client's data channel messages in order.

@@ -9,10 +9,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/confab/confab/auth"
 	"github.com/confab/confab/chat"
+	"github.com/confab/confab/metrics"
 	"github.com/confab/confab/sfu"
 	"github.com/confab/confab/signaling"
 	"github.com/confab/confab/static"
@@ -25,12 +28,23 @@ type Config struct {
 	Addr string
 	// DataDir keeps the database and the token signing key.
 	DataDir string
-	// UDPPort carries all ICE traffic; zero picks free ports, for tests.
+	// UDPPort carries all ICE traffic over UDP; zero picks free ports, for tests.
 	UDPPort int
+	// TCPPort carries ICE over TCP, for networks that block UDP; zero picks a free port.
+	TCPPort int
 	// PublicIP is announced in ICE candidates instead of local addresses.
 	PublicIP string
 	// JWTSecret signs tokens; empty means a key kept in DataDir.
 	JWTSecret string
+	// AccessTTL and RefreshTTL are the tokens' lifetimes; zero means auth's defaults.
+	AccessTTL, RefreshTTL time.Duration
+	// AllowedOrigins are the browser origins besides our own that may open the signaling
+	// WebSocket, as auth.ParseOrigins returns them.
+	AllowedOrigins []string
+	// TLSCert and TLSKey, both set, serve HTTPS instead of HTTP.
+	TLSCert, TLSKey string
+	// DrainTimeout bounds how long Shutdown waits for rooms to empty.
+	DrainTimeout time.Duration
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -39,22 +53,25 @@ type Config struct {
 type Server struct {
 	cfg       Config
 	log       *slog.Logger
+	metrics   *metrics.Metrics
 	store     *store.Store
 	auth      *auth.Service
 	sfu       *sfu.SFU
 	chat      *chat.Hub
 	signaling *signaling.Handler
-	handler   http.Handler
+	http      *http.Server
+	draining  atomic.Bool
+	closeOnce sync.Once
 }
 
-// New opens the store and the media port and builds the HTTP handler. It serves nothing
+// New opens the store and the media ports and builds the HTTP handler. It serves nothing
 // until Serve is called or Handler is mounted.
 func New(ctx context.Context, cfg Config) (*Server, error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &Server{cfg: cfg, log: log}
+	s := &Server{cfg: cfg, log: log, metrics: metrics.New()}
 
 	st, err := store.Open(ctx, cfg.DataDir)
 	if err != nil {
@@ -63,81 +80,150 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.store = st
 
 	s.auth, err = auth.New(st, auth.Config{DataDir: cfg.DataDir, Secret: cfg.JWTSecret,
-		Logger: log})
+		AccessTTL: cfg.AccessTTL, RefreshTTL: cfg.RefreshTTL, Logger: log})
 	if err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("set up accounts: %w", err)
 	}
 
-	s.sfu, err = sfu.New(sfu.Config{UDPPort: cfg.UDPPort, PublicIP: cfg.PublicIP, Logger: log})
+	s.sfu, err = sfu.New(sfu.Config{UDPPort: cfg.UDPPort, TCPPort: cfg.TCPPort,
+		PublicIP: cfg.PublicIP, Metrics: s.metrics, Logger: log})
 	if err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("set up media: %w", err)
 	}
 
-	s.chat = chat.NewHub(log)
+	s.chat = chat.NewHub(st, log, s.metrics)
 	s.signaling = signaling.New(signaling.Config{SFU: s.sfu, Chat: s.chat, Auth: s.auth,
-		Logger: log})
-	s.handler = s.routes()
+		Metrics: s.metrics, Logger: log, CheckOrigin: auth.OriginChecker(cfg.AllowedOrigins)})
+	s.http = &http.Server{
+		Handler:           s.routes(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+	}
 	return s, nil
 }
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	s.auth.Register(mux)
+	s.chat.Register(mux, s.auth.RequireUser)
 	mux.Handle("GET /ws", s.signaling)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain")
-		_, _ = w.Write([]byte("ok\n"))
+		writeText(w, http.StatusOK, "ok")
 	})
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", s.metrics.Handler())
 	mux.Handle("GET /", http.FileServerFS(static.FS()))
 	return mux
 }
 
-// Handler serves the API, the WebSocket and the browser client.
-func (s *Server) Handler() http.Handler { return s.handler }
-
-// Serve answers HTTP on ln until ctx ends, then shuts down: it closes every session, waits
-// up to ten seconds for requests in flight, and closes the media port and the store.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{
-		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-		BaseContext:       func(net.Listener) context.Context { return ctx },
+// ready answers 200 while the store answers and the server is not draining.
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	if s.draining.Load() {
+		writeText(w, http.StatusServiceUnavailable, "draining")
+		return
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
-	s.log.Info("serving", "addr", ln.Addr().String(), "data_dir", s.cfg.DataDir,
-		"udp", s.sfu.UDPAddrs())
-
-	select {
-	case err := <-errc:
-		s.Close()
-		return fmt.Errorf("serve: %w", err)
-	case <-ctx.Done():
-	}
-
-	s.log.Info("shutting down")
-	s.signaling.Close()
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	err := hs.Shutdown(shutdownCtx)
-	<-errc
-	s.Close()
-	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := s.store.Ping(ctx); err != nil {
+		s.log.Warn("readiness: store unreachable", "err", err)
+		writeText(w, http.StatusServiceUnavailable, "store unreachable")
+		return
+	}
+	writeText(w, http.StatusOK, "ready")
+}
+
+func writeText(w http.ResponseWriter, status int, text string) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(text + "\n"))
+}
+
+// Handler serves the API, the WebSocket, the metrics and the browser client.
+func (s *Server) Handler() http.Handler { return s.http.Handler }
+
+// SFU is the server's media plane, for tests and benchmarks that reach into it.
+func (s *Server) SFU() *sfu.SFU { return s.sfu }
+
+// Metrics is the server's set of collectors.
+func (s *Server) Metrics() *metrics.Metrics { return s.metrics }
+
+// Serve answers HTTP, or HTTPS with a certificate configured, on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	s.log.Info("serving", "addr", ln.Addr().String(), "tls", s.cfg.TLSCert != "",
+		"data_dir", s.cfg.DataDir, "udp", s.sfu.UDPAddrs(), "tcp", s.sfu.TCPAddr())
+	var err error
+	if s.cfg.TLSCert != "" {
+		err = s.http.ServeTLS(ln, s.cfg.TLSCert, s.cfg.TLSKey)
+	} else {
+		err = s.http.Serve(ln)
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		return nil
+	}
+	return fmt.Errorf("serve: %w", err)
+}
+
+// Shutdown drains the server: it turns /readyz to 503, refuses new calls, tells every client
+// that the server is going away, and waits for the rooms to empty, for at most DrainTimeout
+// or until ctx ends. Then it closes every session, the media ports and the store.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.draining.Store(true)
+	s.signaling.Drain()
+	n := s.sfu.ParticipantCount()
+	s.log.Info("draining", "participants", n, "timeout", s.cfg.DrainTimeout)
+	if n > 0 && s.cfg.DrainTimeout > 0 {
+		s.waitEmpty(ctx)
+	}
+
+	s.signaling.Close()
+	httpCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.http.Shutdown(httpCtx)
+	s.closeParts()
+	s.log.Info("stopped")
+	if err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}
 	return nil
 }
 
-// Close ends every session and releases the media port and the store.
+// waitEmpty returns once no participant is left, DrainTimeout has passed or ctx ends.
+func (s *Server) waitEmpty(ctx context.Context) {
+	deadline := time.NewTimer(s.cfg.DrainTimeout)
+	defer deadline.Stop()
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for s.sfu.ParticipantCount() > 0 {
+		select {
+		case <-tick.C:
+		case <-deadline.C:
+			s.log.Warn("drain timeout: closing the remaining calls",
+				"participants", s.sfu.ParticipantCount())
+			return
+		case <-ctx.Done():
+			s.log.Warn("drain cut short", "participants", s.sfu.ParticipantCount())
+			return
+		}
+	}
+}
+
+// Close stops at once, without draining. It is for a server that never served, and tests.
 func (s *Server) Close() {
+	s.draining.Store(true)
 	s.signaling.Close()
-	if err := s.sfu.Close(); err != nil {
-		s.log.Warn("close media", "err", err)
-	}
-	if err := s.store.Close(); err != nil {
-		s.log.Warn("close store", "err", err)
-	}
+	_ = s.http.Close()
+	s.closeParts()
+}
+
+func (s *Server) closeParts() {
+	s.closeOnce.Do(func() {
+		if err := s.sfu.Close(); err != nil {
+			s.log.Warn("close media", "err", err)
+		}
+		if err := s.store.Close(); err != nil {
+			s.log.Warn("close store", "err", err)
+		}
+	})
 }

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/confab/confab/internal/server"
@@ -34,28 +35,28 @@ func Start(t testing.TB) *Server {
 // StartIn runs a server on the given data directory until the test ends.
 func StartIn(t testing.TB, dataDir string) *Server {
 	t.Helper()
-	level := slog.LevelWarn
-	if os.Getenv("CONFAB_TEST_DEBUG") != "" {
-		level = slog.LevelDebug
-	}
-	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: level}))
+	return StartWith(t, server.Config{DataDir: dataDir, Logger: Logger(t)})
+}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	srv, err := server.New(ctx, server.Config{DataDir: dataDir, Logger: log})
+// StartWith runs a server with the given settings until the test ends. Ports left at zero
+// are picked free.
+func StartWith(t testing.TB, cfg server.Config) *Server {
+	t.Helper()
+	srv, err := server.New(context.Background(), cfg)
 	if err != nil {
-		cancel()
 		t.Fatalf("start server: %v", err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		cancel()
 		srv.Close()
 		t.Fatalf("listen: %v", err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	go func() { done <- srv.Serve(ln) }()
 	t.Cleanup(func() {
-		cancel()
+		if err := srv.Shutdown(context.Background()); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
 		if err := <-done; err != nil {
 			t.Errorf("server stopped with: %v", err)
 		}
@@ -63,11 +64,40 @@ func StartIn(t testing.TB, dataDir string) *Server {
 	return &Server{URL: "http://" + ln.Addr().String(), Server: srv}
 }
 
-// testWriter sends log lines to the test log, which shows them only when a test fails.
-type testWriter struct{ t testing.TB }
+// Logger returns a logger that writes to the test log.
+func Logger(t testing.TB) *slog.Logger {
+	level := slog.LevelWarn
+	if os.Getenv("CONFAB_TEST_DEBUG") != "" {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(newTestWriter(t), &slog.HandlerOptions{Level: level}))
+}
 
-func (w testWriter) Write(b []byte) (int, error) {
-	w.t.Log(string(bytes.TrimRight(b, "\n")))
+// testWriter sends log lines to the test log, which shows them only when a test fails.
+// Pion's goroutines may still log after a test ends, which the testing package forbids, so
+// the writer goes quiet when the test's clean-up runs.
+type testWriter struct {
+	t      testing.TB
+	mu     sync.Mutex
+	closed bool
+}
+
+func newTestWriter(t testing.TB) *testWriter {
+	w := &testWriter{t: t}
+	t.Cleanup(func() {
+		w.mu.Lock()
+		w.closed = true
+		w.mu.Unlock()
+	})
+	return w
+}
+
+func (w *testWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.closed {
+		w.t.Log(string(bytes.TrimRight(b, "\n")))
+	}
 	return len(b), nil
 }
 

@@ -35,11 +35,30 @@ const room = new Room({
   chatInput: byTestId('chat-input'),
 }, (reason, kind) => {
   if (kind === 'signed-out') {
+    rejoinsLeft = 0;
     showSignIn(reason);
-  } else {
-    showLobby(reason, kind === 'error' ? 'error' : 'info');
+    return;
   }
+  if (kind === 'restart') {
+    rejoinsLeft = REJOIN_ATTEMPTS;
+  } else if (kind === 'left') {
+    rejoinsLeft = 0;
+  }
+  if (rejoinsLeft > 0) {
+    // The server is restarting: join again once it is likely back, a few times at most.
+    rejoinsLeft--;
+    showLobby('The server restarted: joining the room again…', 'warn');
+    rejoinTimer = setTimeout(() => lobbyForm.requestSubmit(), REJOIN_DELAY_MS);
+    return;
+  }
+  showLobby(reason, kind === 'error' ? 'error' : 'info');
 });
+
+// After the server says it is going away, the page joins again this many times, this far apart.
+const REJOIN_ATTEMPTS = 10;
+const REJOIN_DELAY_MS = 3000;
+let rejoinsLeft = 0;
+let rejoinTimer = null;
 
 // For tests, which read the connections' statistics; getters, so they follow the call.
 window.confab = {
@@ -110,6 +129,7 @@ byTestId('register-submit').addEventListener('click', () => {
 
 lobbyForm.addEventListener('submit', (e) => {
   e.preventDefault();
+  clearTimeout(rejoinTimer);
   const name = roomField.value.trim();
   if (!ROOM_NAME.test(name)) {
     status.show('A room name is 1 to 64 letters, digits, "_", "." or "-".', 'error');

@@ -13,6 +13,7 @@ import { Signal, describeClose, NotConnected } from './signal.js';
  *   track(track, stream)  a remote track; stream.id is the publishing participant's id
  *   channel(dataChannel)  the "chat" data channel, still opening
  *   notice(text)          a refused request; the call goes on
+ *   goingAway()           the server is shutting down; the call ends when it closes
  *   ended(reason)         the call ended without our asking; not called after leave()
  */
 export class Call {
@@ -34,6 +35,7 @@ export class Call {
       answer: (m) => this.#onAnswer(m),
       candidate: (m) => this.#onCandidate(m),
       error: (m) => events.notice(m.message || m.code || 'The server refused a request.'),
+      'going-away': () => events.goingAway(),
     }, (code, reason) => this.#fail(describeClose(code, reason)));
   }
 

@@ -12,8 +12,9 @@ import { Tiles, caption } from './tiles.js';
 
 /**
  * Room runs one visit to a room at a time. onExit(reason, kind) is called once when the visit
- * is over; kind is "left" (the user asked), "error" (reason says what went wrong) or
- * "signed-out" (the session ended and the user must sign in again).
+ * is over; kind is "left" (the user asked), "error" (reason says what went wrong),
+ * "signed-out" (the session ended and the user must sign in again) or "restart" (the server
+ * said it was shutting down, so the page should join again shortly).
  */
 export class Room {
   #ui;
@@ -31,6 +32,8 @@ export class Room {
   #visit = null;
   // clientIds of our chat messages that the server has not echoed yet.
   #unacked = new Set();
+  // Set when the server says it is going away: the end of the call is then a restart.
+  #goingAway = false;
 
   constructor(ui, onExit) {
     this.#ui = ui;
@@ -103,7 +106,11 @@ export class Room {
       track: (track, s) => this.#onTrack(track, s),
       channel: (dc) => this.#chat?.attach(dc),
       notice: (text) => status.show(text, 'error'),
-      ended: (reason) => this.#finish(reason, 'error'),
+      goingAway: () => {
+        this.#goingAway = true;
+        status.show('The server is restarting; this page will join the room again.', 'warn');
+      },
+      ended: (reason) => this.#finish(reason, this.#goingAway ? 'restart' : 'error'),
     });
     await this.#connect(call, visit);
     if (this.#visit === visit) {
@@ -126,6 +133,7 @@ export class Room {
 
   #finish(reason, kind) {
     this.#visit = null;
+    this.#goingAway = false;
     this.#call?.leave();
     this.#call = null;
     this.#chat?.close();

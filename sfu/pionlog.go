@@ -1,0 +1,49 @@
+package sfu
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/pion/logging"
+)
+
+// levelPionDebug sits below slog's debug level: Pion's debug output is about its own
+// internals and would drown ours.
+const levelPionDebug = slog.LevelDebug - 4
+
+// pionLogs routes Pion's logs into slog, each with its scope ("ice", "dtls", ...). Pion's
+// info messages count as our debug: they describe its internals, not our life cycle.
+type pionLogs struct{ log *slog.Logger }
+
+// NewLogger returns the logger for one Pion scope.
+func (f pionLogs) NewLogger(scope string) logging.LeveledLogger {
+	return pionLogger{log: f.log.With("pion", scope)}
+}
+
+type pionLogger struct{ log *slog.Logger }
+
+func (l pionLogger) emit(level slog.Level, msg string) {
+	if l.log.Enabled(context.Background(), level) {
+		l.log.Log(context.Background(), level, msg)
+	}
+}
+
+func (l pionLogger) Trace(string)          {}
+func (l pionLogger) Tracef(string, ...any) {}
+func (l pionLogger) Debug(msg string)      { l.emit(levelPionDebug, msg) }
+func (l pionLogger) Debugf(format string, args ...any) {
+	l.emit(levelPionDebug, fmt.Sprintf(format, args...))
+}
+func (l pionLogger) Info(msg string) { l.emit(slog.LevelDebug, msg) }
+func (l pionLogger) Infof(format string, args ...any) {
+	l.emit(slog.LevelDebug, fmt.Sprintf(format, args...))
+}
+func (l pionLogger) Warn(msg string) { l.emit(slog.LevelWarn, msg) }
+func (l pionLogger) Warnf(format string, args ...any) {
+	l.emit(slog.LevelWarn, fmt.Sprintf(format, args...))
+}
+func (l pionLogger) Error(msg string) { l.emit(slog.LevelError, msg) }
+func (l pionLogger) Errorf(format string, args ...any) {
+	l.emit(slog.LevelError, fmt.Sprintf(format, args...))
+}
