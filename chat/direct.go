@@ -48,7 +48,9 @@ func (h *Hub) direct(m *Member, _ *room, in inbound) {
 }
 
 // sendDirect stores sm and delivers it under the lobby's lock, so that a device connecting
-// meanwhile receives it exactly once: live, or among its unread messages.
+// meanwhile receives it exactly once: live, or among its unread messages. The price is that
+// direct messages and presence changes wait for each other's database calls; a server much
+// busier than one SQLite file would give each user a lock of its own.
 func (l *lobby) sendDirect(m *Member, sm store.Message) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -87,36 +87,41 @@ func (h *Hub) Handle(m *Member, data []byte) {
 		return
 	}
 	var in inbound
-	bad := ""
+	refused := ""
 	switch {
 	case !utf8.Valid(data):
-		bad = CodeBadText
+		refused = CodeBadText
 	case json.Unmarshal(data, &in) != nil:
-		bad = CodeBadJSON
+		refused = CodeBadJSON
 	}
 	hd, known := handlers[in.Type]
-	if bad == "" && !known {
-		bad = CodeUnknownType
+	if refused == "" && !known {
+		refused = CodeUnknownType
+	}
+	if refused != "" {
+		hd = handler{} // a refused message costs what a control message does
 	}
 	if !limits.allow(hd.text, h.now()) {
 		m.sendError(CodeRateLimited, "too many messages: wait a moment")
 		return
 	}
 
-	switch bad {
-	case CodeBadText:
-		m.sendError(CodeBadText, "messages must be valid UTF-8")
-	case CodeBadJSON:
-		m.sendError(CodeBadJSON, "a message must be a JSON object")
-	case CodeUnknownType:
-		m.sendError(CodeUnknownType, "unknown message type")
-	default:
-		if hd.roomOnly && r == nil {
-			m.sendError(CodeNotInRoom, "this message is for a room's channel")
-			return
-		}
-		hd.fn(h, m, r, in)
+	if refused != "" {
+		m.sendError(refused, refusals[refused])
+		return
 	}
+	if hd.roomOnly && r == nil {
+		m.sendError(CodeNotInRoom, "this message is for a room's channel")
+		return
+	}
+	hd.fn(h, m, r, in)
+}
+
+// refusals are the sentences that go with the codes of messages Handle cannot decode.
+var refusals = map[string]string{
+	CodeBadText:     "messages must be valid UTF-8",
+	CodeBadJSON:     "a message must be a JSON object",
+	CodeUnknownType: "unknown message type",
 }
 
 // attachment returns the room m is in (nil for a lobby device) and its user's limits, and

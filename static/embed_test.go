@@ -59,16 +59,23 @@ func TestTestIDs(t *testing.T) {
 	inHTML := []string{
 		"login-username", "login-password", "login-submit", "register-submit", "display-name",
 		"room-name", "room-join", "local-video", "toggle-mic", "toggle-camera", "leave",
-		"chat-input", "chat-send",
+		"chat-input", "chat-send", "raise-hand", "dm-input", "dm-send",
 	}
 	for _, id := range inHTML {
 		if !strings.Contains(all.String(), `data-testid="`+id+`"`) {
 			t.Errorf("got no element with data-testid=%q, want one", id)
 		}
 	}
-	for _, id := range []string{"remote-video", "chat-message", "participant"} {
+	for _, id := range []string{"remote-video", "participant", "lobby-user", "dm-open",
+		"hand-raised"} {
 		if !strings.Contains(all.String(), `'data-testid': '`+id+`'`) {
 			t.Errorf("got no code making data-testid=%q, want some", id)
+		}
+	}
+	// Chat logs take the test id of their items as an argument.
+	for _, id := range []string{"chat-message", "dm-message"} {
+		if !strings.Contains(all.String(), `'`+id+`'`) {
+			t.Errorf("got no code naming data-testid=%q, want some", id)
 		}
 	}
 }

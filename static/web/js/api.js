@@ -57,7 +57,14 @@ function forget() {
 }
 
 async function post(path, body, accessToken) {
-  const headers = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  return request('POST', path, body, accessToken);
+}
+
+async function request(method, path, body, accessToken) {
+  const headers = { Accept: 'application/json' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+  }
   if (accessToken) {
     headers.Authorization = `Bearer ${accessToken}`;
   }
@@ -65,7 +72,8 @@ async function post(path, body, accessToken) {
   let res;
   try {
     res = await fetch(path, {
-      method: 'POST', headers, body: JSON.stringify(body), cache: 'no-store',
+      method, headers, cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
     throw new ApiError('The server cannot be reached.');
@@ -138,12 +146,21 @@ export async function accessToken() {
  * function of the session because a refresh changes what it may need to carry.
  */
 async function authorizedPost(path, bodyOf) {
+  return authorized('POST', path, bodyOf);
+}
+
+/** authorizedGet fetches path with the access token, as authorizedPost posts; it returns JSON. */
+export async function authorizedGet(path) {
+  return authorized('GET', path, () => undefined);
+}
+
+async function authorized(method, path, bodyOf) {
   const s = session();
   if (!s) {
     throw new SessionEnded();
   }
   try {
-    return await post(path, bodyOf(s), s.accessToken);
+    return await request(method, path, bodyOf(s), s.accessToken);
   } catch (err) {
     if (err.status !== 401) {
       throw err;
@@ -156,7 +173,7 @@ async function authorizedPost(path, bodyOf) {
 
   const token = await refresh();
   try {
-    return await post(path, bodyOf(session()), token);
+    return await request(method, path, bodyOf(session()), token);
   } catch (err) {
     if (err.status === 401) {
       forget();

@@ -1,7 +1,10 @@
 // The page's wiring: which view shows, and what its forms do.
 
 import * as api from './api.js';
+import { DirectMessages } from './dm.js';
 import { byTestId } from './dom.js';
+import { Lobby } from './lobby.js';
+import { People } from './people.js';
 import { Room } from './room.js';
 import * as status from './status.js';
 
@@ -21,6 +24,50 @@ const signinForm = byId('signin-form');
 const lobbyForm = byId('lobby-form');
 const signOut = byId('sign-out');
 const roomField = byTestId('room-name');
+const peoplePanel = byId('people');
+
+// The lobby: who is online, the active rooms and direct messages, live while signed in.
+const people = new People(byId('lobby-users'), byId('lobby-rooms'), {
+  openDirect: (userId) => dms.openWith(userId),
+  joinRoom: (name) => {
+    if (room.active) {
+      room.leave();
+    }
+    roomField.value = name;
+    lobbyForm.requestSubmit();
+  },
+});
+const dms = new DirectMessages({
+  panel: byId('dm-panel'),
+  title: byId('dm-title'),
+  log: byId('dm-log'),
+  form: byId('dm-form'),
+  input: byTestId('dm-input'),
+}, {
+  channel: () => lobby.channel,
+  nameOf: (userId) => people.name(userId),
+  unread: (userId, n) => people.setUnread(userId, n),
+});
+// Set when a lobby channel opens: the next "users" message starts a fresh snapshot.
+let snapshotNext = true;
+const lobby = new Lobby({
+  users: (m) => {
+    people.snapshot(m.users, snapshotNext);
+    snapshotNext = false;
+  },
+  rooms: (m) => people.setRooms(m.rooms),
+  user: (m) => people.update(m.user),
+  room: (m) => people.updateRoom(m.room),
+  dm: (m) => dms.receive(m),
+  read: (m) => dms.markedRead(m),
+  error: (m) => status.show(m.message || m.code || 'The server refused a message.', 'error'),
+}, (channel) => {
+  snapshotNext = true;
+  dms.resend(channel);
+}, (reason) => {
+  room.leave();
+  showSignIn(reason);
+});
 
 const room = new Room({
   tiles: byId('tiles'),
@@ -28,11 +75,14 @@ const room = new Room({
   localVideo: byTestId('local-video'),
   mic: byTestId('toggle-mic'),
   camera: byTestId('toggle-camera'),
+  hand: byTestId('raise-hand'),
   leave: byTestId('leave'),
   roster: byId('roster'),
   chatLog: byId('chat-log'),
   chatForm: byId('chat-form'),
   chatInput: byTestId('chat-input'),
+  chatTo: byId('chat-to'),
+  direct: dms,
 }, (reason, kind) => {
   if (kind === 'signed-out') {
     rejoinsLeft = 0;
@@ -78,7 +128,24 @@ function show(name) {
   }
 }
 
+// startLobby opens the lobby connection for the signed-in user; stopLobby closes it.
+function startLobby() {
+  const me = api.session()?.user?.id ?? null;
+  people.reset(me);
+  dms.reset(me);
+  peoplePanel.hidden = false;
+  lobby.start();
+}
+
+function stopLobby() {
+  lobby.stop();
+  people.reset(null);
+  dms.reset(null);
+  peoplePanel.hidden = true;
+}
+
 function showSignIn(message = '') {
+  stopLobby();
   show('signin');
   status.show(message, 'warn');
   byTestId('login-username').focus();
@@ -102,6 +169,7 @@ async function authenticate(request) {
   try {
     await request();
     byTestId('login-password').value = '';
+    startLobby();
     showLobby();
   } catch (err) {
     status.show(err.message, 'error');
@@ -164,6 +232,7 @@ window.addEventListener('hashchange', () => {
 });
 
 if (api.session()) {
+  startLobby();
   showLobby();
 } else {
   showSignIn();

@@ -4,10 +4,10 @@ const MAX_BYTES = 16 * 1024;
 const MAX_CHARS = 4000;
 
 /**
- * ChatChannel speaks the data channel protocol. It lives as long as a visit to a room, and
- * gets its data channel once the call has made one: chat typed before then, or while the
- * channel opens, waits in an outbox. handlers maps each server message type (roster, join,
- * leave, state, chat, error) to its function; onOpen runs when the channel opens, before
+ * ChatChannel speaks the data channel protocol, on a room's channel or the lobby's. It lives
+ * as long as its connection, and gets its data channel once the connection has made one:
+ * messages typed before then, or while the channel opens, wait in an outbox. handlers maps
+ * each server message type to its function; onOpen runs when the channel opens, before
  * anything waiting is sent.
  */
 export class ChatChannel {
@@ -37,27 +37,26 @@ export class ChatChannel {
   }
 
   /**
-   * sendChat sends text and returns the clientId the server will echo back with it. Throws,
-   * with a sentence for the user, if the text breaks the protocol's limits or the channel
-   * has closed.
+   * sendChat sends text to the room, or privately to the participants whose ids are in to,
+   * and returns the clientId the server will echo back with it. Throws, with a sentence for
+   * the user, if the text breaks the protocol's limits or the channel has closed.
    */
-  sendChat(text) {
-    // The server wants valid UTF-8; a lone surrogate in a JavaScript string is not.
-    const clean = text.toWellFormed?.() ?? text;
-    const chars = [...clean].length;
-    if (chars === 0 || clean.trim() === '') {
-      throw new Error('Type a message first.');
-    }
-    if (chars > MAX_CHARS) {
-      throw new Error(`A message can be at most ${MAX_CHARS.toLocaleString()} characters.`);
-    }
-
+  sendChat(text, to = []) {
     const clientId = crypto.randomUUID();
-    const frame = JSON.stringify({ type: 'chat', text: clean, clientId });
-    if (new TextEncoder().encode(frame).length > MAX_BYTES) {
-      throw new Error('That message is too large to send.');
+    const fields = { type: 'chat', text: checkText(text), clientId };
+    if (to.length > 0) {
+      fields.to = to;
     }
-    this.#send(frame);
+    this.#send(frame(fields));
+    return clientId;
+  }
+
+  /**
+   * sendDirect sends a direct message to the user with id to. A message sent again after a
+   * reconnect passes its first clientId, so the server stores and shows it once.
+   */
+  sendDirect(to, text, clientId = crypto.randomUUID()) {
+    this.#send(frame({ type: 'dm', to, text: checkText(text), clientId }));
     return clientId;
   }
 
@@ -66,9 +65,24 @@ export class ChatChannel {
    * opens it sends nothing: onOpen is the place to send the state as it is by then.
    */
   sendState(audio, video) {
-    if (this.#dc?.readyState === 'open') {
-      this.#dc.send(JSON.stringify({ type: 'state', audio, video }));
+    this.sendControl({ type: 'state', audio, video });
+  }
+
+  /**
+   * sendControl sends a message that only matters now (a hand, speaking, a read mark) if the
+   * channel is open, and reports whether it did.
+   */
+  sendControl(msg) {
+    if (this.#dc?.readyState !== 'open') {
+      return false;
     }
+    this.#dc.send(JSON.stringify(msg));
+    return true;
+  }
+
+  /** open reports whether messages sent now go out at once. */
+  get open() {
+    return this.#dc?.readyState === 'open';
   }
 
   close() {
@@ -104,4 +118,27 @@ export class ChatChannel {
     }
     this.#handlers[msg.type](msg);
   }
+}
+
+// checkText returns text fit to send, or throws a sentence for the user.
+function checkText(text) {
+  // The server wants valid UTF-8; a lone surrogate in a JavaScript string is not.
+  const clean = text.toWellFormed?.() ?? text;
+  const chars = [...clean].length;
+  if (chars === 0 || clean.trim() === '') {
+    throw new Error('Type a message first.');
+  }
+  if (chars > MAX_CHARS) {
+    throw new Error(`A message can be at most ${MAX_CHARS.toLocaleString()} characters.`);
+  }
+  return clean;
+}
+
+// frame encodes a message, or throws if it is over the protocol's size.
+function frame(fields) {
+  const text = JSON.stringify(fields);
+  if (new TextEncoder().encode(text).length > MAX_BYTES) {
+    throw new Error('That message is too large to send.');
+  }
+  return text;
 }

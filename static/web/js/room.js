@@ -5,8 +5,9 @@ import { Call } from './call.js';
 import { ChatChannel } from './chat.js';
 import { ChatLog } from './chatlog.js';
 import { captureMedia, LocalMedia } from './media.js';
-import { Roster } from './roster.js';
+import { Roster, fillRecipients } from './roster.js';
 import { NotConnected } from './signal.js';
+import { SpeakingDetector } from './speaking.js';
 import * as status from './status.js';
 import { Tiles, caption } from './tiles.js';
 
@@ -25,6 +26,8 @@ export class Room {
   #call = null;
   #media = null;
   #chat = null;
+  #speaking = null;
+  #hand = false;
   #name = '';
   #selfId = null;
   // Each enter() gets a fresh token; a step that finds another one in place has been left
@@ -39,11 +42,12 @@ export class Room {
     this.#ui = ui;
     this.#onExit = onExit;
     this.#tiles = new Tiles(ui.tiles);
-    this.#roster = new Roster(ui.roster);
+    this.#roster = new Roster(ui.roster, () => this.#syncRecipients());
     this.#log = new ChatLog(ui.chatLog);
 
     ui.mic.addEventListener('click', () => this.#toggle('audio'));
     ui.camera.addEventListener('click', () => this.#toggle('video'));
+    ui.hand.addEventListener('click', () => this.#raiseHand(!this.#hand));
     ui.leave.addEventListener('click', () => this.leave());
     ui.chatForm.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -99,6 +103,7 @@ export class Room {
 
     this.#media = new LocalMedia(stream);
     this.#ui.localVideo.srcObject = stream;
+    this.#speaking = new SpeakingDetector(stream, (on) => this.#sendSpeaking(on));
     this.#syncControls();
 
     const call = this.#call = new Call(name, stream, {
@@ -138,6 +143,9 @@ export class Room {
     this.#call = null;
     this.#chat?.close();
     this.#chat = null;
+    this.#speaking?.stop();
+    this.#speaking = null;
+    this.#hand = false;
     this.#media?.stop();
     this.#media = null;
     this.#ui.localVideo.srcObject = null;
@@ -184,6 +192,8 @@ export class Room {
       },
       join: (m) => this.#upsert(m.participant),
       state: (m) => this.#upsert(m.participant),
+      speaking: (m) => this.#upsert(m.participant),
+      hand: (m) => this.#upsert(m.participant),
       leave: (m) => {
         const id = m.participant?.id;
         if (typeof id === 'string' && id !== this.#selfId) {
@@ -195,8 +205,41 @@ export class Room {
         const mine = this.#unacked.delete(m.clientId) || m.from?.id === this.#selfId;
         this.#log.add(m, mine);
       },
+      // Direct messages come here only when the lobby connection is down.
+      dm: (m) => this.#ui.direct.receive(m),
+      read: (m) => this.#ui.direct.markedRead(m),
       error: (m) => status.show(m.message || m.code || 'The server refused a message.', 'error'),
-    }, () => this.#sendState());
+    }, () => {
+      this.#sendState();
+      if (this.#hand) {
+        this.#raiseHand(true);
+      }
+    });
+  }
+
+  // raiseHand raises or lowers our hand, in our own entry at once and then for the room.
+  #raiseHand(raised) {
+    if (!this.#visit) {
+      return;
+    }
+    this.#hand = raised;
+    this.#chat?.sendControl({ type: 'hand', raised });
+    if (this.#selfId) {
+      this.#roster.update(this.#selfId, { hand: raised });
+    }
+    this.#syncControls();
+  }
+
+  #sendSpeaking(speaking) {
+    this.#chat?.sendControl({ type: 'speaking', speaking });
+    if (this.#selfId) {
+      this.#roster.update(this.#selfId, { speaking });
+    }
+  }
+
+  // syncRecipients offers everyone else in the room as the chat's private recipient.
+  #syncRecipients() {
+    fillRecipients(this.#ui.chatTo, this.#roster.others());
   }
 
   #upsert(participant) {
@@ -242,7 +285,11 @@ export class Room {
     camera.textContent = video || camera.disabled ? 'Turn camera off' : 'Turn camera on';
     camera.setAttribute('aria-pressed', String(!video && !camera.disabled));
 
-    caption(localTile, `${this.#name} (you)`, audio, video);
+    const { hand } = this.#ui;
+    hand.textContent = this.#hand ? 'Lower hand' : 'Raise hand';
+    hand.setAttribute('aria-pressed', String(this.#hand));
+
+    caption(localTile, `${this.#name} (you)`, audio, video, this.#hand);
   }
 
   #sendChat() {
@@ -251,7 +298,8 @@ export class Room {
       return;
     }
     try {
-      this.#unacked.add(this.#chat.sendChat(input.value));
+      const to = this.#ui.chatTo.value;
+      this.#unacked.add(this.#chat.sendChat(input.value, to ? [to] : []));
       input.value = '';
     } catch (err) {
       status.show(err.message, 'warn');

@@ -1,4 +1,4 @@
-// The participant list: everyone in the room, with their microphone and camera.
+// The participant list: everyone in the room, with their microphone, camera, voice and hand.
 
 import { el } from './dom.js';
 
@@ -9,11 +9,14 @@ import { el } from './dom.js';
  */
 export class Roster {
   #list;
+  #onChange;
   #entries = new Map();
   #selfId = null;
 
-  constructor(list) {
+  /** onChange runs after every change of the entries. */
+  constructor(list, onChange = () => {}) {
     this.#list = list;
+    this.#onChange = onChange;
   }
 
   /** selfId is our own participant id, marked "(you)" in the list. */
@@ -59,6 +62,11 @@ export class Roster {
     return this.#entries.get(id) ?? null;
   }
 
+  /** others lists everyone but us. */
+  others() {
+    return [...this.#entries.values()].filter((p) => p.id !== this.#selfId);
+  }
+
   clear() {
     this.#entries.clear();
     this.#selfId = null;
@@ -67,16 +75,39 @@ export class Roster {
 
   #render() {
     this.#list.replaceChildren(...[...this.#entries.values()].map((p) => this.#item(p)));
+    this.#onChange();
   }
 
   #item(p) {
     const self = p.id === this.#selfId;
-    return el('li', { className: self ? 'self' : '', 'data-testid': 'participant',
+    const classes = [self ? 'self' : '', p.speaking === true ? 'speaking' : ''].join(' ');
+    const item = el('li', { className: classes.trim(), 'data-testid': 'participant',
       'data-participant-id': p.id },
-    el('span', { className: 'name' }, self ? `${p.name} (you)` : p.name),
-    flag('mic', 'Microphone', p.audio),
-    flag('camera', 'Camera', p.video));
+    el('span', { className: 'name' }, self ? `${p.name} (you)` : p.name));
+    if (p.speaking === true) {
+      item.append(el('span', { className: 'speaking-flag' }, 'speaking'));
+    }
+    if (p.hand === true) {
+      item.append(el('span', { className: 'hand', title: 'Hand raised',
+        'data-testid': 'hand-raised' }, 'hand up'));
+    }
+    item.append(flag('mic', 'Microphone', p.audio), flag('camera', 'Camera', p.video));
+    return item;
   }
+}
+
+/**
+ * fillRecipients offers "Everyone" and each of entries as the recipient of a chat message in
+ * select, keeping the choice made if that participant is still there.
+ */
+export function fillRecipients(select, entries) {
+  const chosen = select.value;
+  const options = [new Option('Everyone', '')];
+  for (const p of entries) {
+    options.push(new Option(`Only ${p.name}`, p.id));
+  }
+  select.replaceChildren(...options);
+  select.value = options.some((o) => o.value === chosen) ? chosen : '';
 }
 
 function flag(label, title, on) {

@@ -2,10 +2,13 @@
 
 import { el } from './dom.js';
 
-/** caption writes a tile's name and which of its devices are off. */
-export function caption(figure, name, audio, video) {
+/** caption writes a tile's name, which of its devices are off, and a raised hand. */
+export function caption(figure, name, audio, video, hand = false) {
   figure.querySelector('.name').textContent = name;
   const flags = [];
+  if (hand) {
+    flags.push(el('span', { className: 'flag hand' }, 'hand up'));
+  }
   if (audio === false) {
     flags.push(el('span', { className: 'flag off' }, 'mic off'));
   }
@@ -84,7 +87,7 @@ export class Tiles {
   describe(p) {
     const tile = this.#tiles.get(p.id);
     if (tile) {
-      caption(tile.figure, p.name, p.audio, p.video);
+      caption(tile.figure, p.name, p.audio, p.video, p.hand === true);
     }
   }
 
