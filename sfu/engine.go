@@ -46,7 +46,8 @@ type ports struct {
 }
 
 func (p *ports) close() error {
-	return errors.Join(p.udp.Close(), p.tcp.Close(), p.tcpLis.Close())
+	// Closing the TCP mux closes its listener too.
+	return errors.Join(p.udp.Close(), p.tcp.Close())
 }
 
 func openPorts(cfg Config, log *slog.Logger) (*ports, error) {

@@ -12,8 +12,9 @@ import (
 // internals and would drown ours.
 const levelPionDebug = slog.LevelDebug - 4
 
-// pionLogs routes Pion's logs into slog, each with its scope ("ice", "dtls", ...). Pion's
-// info messages count as our debug: they describe its internals, not our life cycle.
+// pionLogs routes Pion's logs into slog, each with its scope ("ice", "dtls", ...), one level
+// down: Pion's info and warnings describe its internals (a closed pipe at every teardown, a
+// ping before candidates arrive) and count as our debug; its errors count as our warnings.
 type pionLogs struct{ log *slog.Logger }
 
 // NewLogger returns the logger for one Pion scope.
@@ -39,11 +40,11 @@ func (l pionLogger) Info(msg string) { l.emit(slog.LevelDebug, msg) }
 func (l pionLogger) Infof(format string, args ...any) {
 	l.emit(slog.LevelDebug, fmt.Sprintf(format, args...))
 }
-func (l pionLogger) Warn(msg string) { l.emit(slog.LevelWarn, msg) }
+func (l pionLogger) Warn(msg string) { l.emit(slog.LevelDebug, msg) }
 func (l pionLogger) Warnf(format string, args ...any) {
-	l.emit(slog.LevelWarn, fmt.Sprintf(format, args...))
+	l.emit(slog.LevelDebug, fmt.Sprintf(format, args...))
 }
-func (l pionLogger) Error(msg string) { l.emit(slog.LevelError, msg) }
+func (l pionLogger) Error(msg string) { l.emit(slog.LevelWarn, msg) }
 func (l pionLogger) Errorf(format string, args ...any) {
-	l.emit(slog.LevelError, fmt.Sprintf(format, args...))
+	l.emit(slog.LevelWarn, fmt.Sprintf(format, args...))
 }
