@@ -434,6 +434,10 @@ func (c *Client) shutdown() {
 	})
 }
 
+// CloseMedia closes both peer connections but keeps the WebSocket open, as a client whose
+// browser dropped its connections would; tests use it.
+func (c *Client) CloseMedia() { c.closeConnections() }
+
 func (c *Client) closeConnections() {
 	_ = c.pub.Close()
 	_ = c.sub.Close()

@@ -18,8 +18,9 @@ type Metrics struct {
 
 	Rooms            prometheus.Gauge
 	Participants     prometheus.Gauge
-	TracksPublished  *prometheus.GaugeVec // kind
-	TracksSubscribed *prometheus.GaugeVec // kind
+	TracksPublished  *prometheus.GaugeVec   // kind
+	TracksSubscribed *prometheus.GaugeVec   // kind
+	TracksRefused    *prometheus.CounterVec // reason: no_grant, too_many
 
 	PacketsIn  *prometheus.CounterVec // kind
 	BytesIn    *prometheus.CounterVec // kind
@@ -51,6 +52,10 @@ func New() *Metrics {
 		TracksSubscribed: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "confab_tracks_subscribed", Help: "Tracks forwarded to subscribers.",
 		}, kind),
+		TracksRefused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "confab_tracks_refused_total",
+			Help: "Tracks a participant tried to publish and the server refused.",
+		}, []string{"reason"}),
 		PacketsIn: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "confab_rtp_packets_received_total", Help: "RTP packets from publishers.",
 		}, kind),
@@ -90,7 +95,7 @@ func New() *Metrics {
 	m.registry.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		m.Rooms, m.Participants, m.TracksPublished, m.TracksSubscribed,
+		m.Rooms, m.Participants, m.TracksPublished, m.TracksSubscribed, m.TracksRefused,
 		m.PacketsIn, m.BytesIn, m.PacketsOut, m.BytesOut,
 		m.NACKs, m.KeyframeRequests, m.ReceiverLoss, m.JoinSeconds,
 		m.WebSockets, m.ChatMessages,

@@ -18,6 +18,9 @@ import (
 // machine waits in the kernel instead of being dropped there.
 const socketBufferBytes = 4 << 20
 
+// maxDataMessage is the largest data channel message the server accepts.
+const maxDataMessage = 64 << 10
+
 // Config sets up the media plane.
 type Config struct {
 	// UDPPort is the one UDP port that carries all ICE traffic. Zero picks a free port per
@@ -89,13 +92,15 @@ func newAPI(cfg Config, p *ports, log *slog.Logger) (*webrtc.API, error) {
 	se.SetICETCPMux(p.tcp)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4, webrtc.NetworkTypeTCP4})
 	se.SetIncludeLoopbackCandidate(true)
+	// Chat messages are at most 16 KiB; advertising 64 KiB lets a larger one arrive and be
+	// refused with an error, while a client cannot send a message the server would choke on.
+	se.SetSCTPMaxMessageSize(maxDataMessage)
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	// A participant whose network goes away is removed within about ten seconds.
 	se.SetICETimeouts(4*time.Second, 8*time.Second, 2*time.Second)
 	if cfg.PublicIP != "" {
-		if net.ParseIP(cfg.PublicIP) == nil {
-			return nil, fmt.Errorf("%w: public IP %q is not an IP address",
-				ErrBadConfig, cfg.PublicIP)
+		if err := CheckPublicIP(cfg.PublicIP); err != nil {
+			return nil, err
 		}
 		se.SetNAT1To1IPs([]string{cfg.PublicIP}, webrtc.ICECandidateTypeHost)
 	}
@@ -106,6 +111,21 @@ func newAPI(cfg Config, p *ports, log *slog.Logger) (*webrtc.API, error) {
 		webrtc.WithSettingEngine(se),
 	)
 	return api, nil
+}
+
+// CheckPublicIP tells whether ip can be announced to clients: an IPv4 address (ICE runs over
+// IPv4) that is neither unspecified nor multicast.
+func CheckPublicIP(ip string) error {
+	addr := net.ParseIP(ip)
+	switch {
+	case addr == nil:
+		return fmt.Errorf("%w: public IP %q is not an IP address", ErrBadConfig, ip)
+	case addr.To4() == nil:
+		return fmt.Errorf("%w: public IP %q is not IPv4; ICE runs over IPv4", ErrBadConfig, ip)
+	case addr.IsUnspecified() || addr.IsMulticast():
+		return fmt.Errorf("%w: public IP %q cannot be reached by clients", ErrBadConfig, ip)
+	}
+	return nil
 }
 
 // newMediaEngine lists the codecs Confab forwards: Opus for audio, VP8 for video, and H.264

@@ -20,7 +20,14 @@ var (
 	ErrBadCandidate = errors.New("sfu: bad ICE candidate")
 	// ErrNoOffer reports an answer when the server has no offer outstanding.
 	ErrNoOffer = errors.New("sfu: no offer outstanding")
+	// ErrStuck reports a connection left unusable by a description it could not apply; the
+	// client must join again.
+	ErrStuck = errors.New("sfu: connection cannot negotiate any more")
 )
+
+// MaxPublishedTracks bounds what one participant may publish: a camera and a microphone,
+// and a screen share with its sound.
+const MaxPublishedTracks = 4
 
 // Target names one of a participant's two connections.
 type Target string
@@ -123,6 +130,10 @@ func newID(prefix string) string {
 func (p *Participant) watch(t Target) func(webrtc.PeerConnectionState) {
 	return func(s webrtc.PeerConnectionState) {
 		p.log.Debug("connection state", "target", t, "state", s)
+		if s == webrtc.PeerConnectionStateClosed && !p.isClosed() {
+			// The client closed the connection while its WebSocket stays: it is gone too.
+			s = webrtc.PeerConnectionStateFailed
+		}
 		if s == webrtc.PeerConnectionStateConnected && t == Publisher {
 			p.connected.Do(func() {
 				p.sfu.metrics.JoinSeconds.Observe(time.Since(p.joinedAt).Seconds())
@@ -131,7 +142,7 @@ func (p *Participant) watch(t Target) func(webrtc.PeerConnectionState) {
 		if s != webrtc.PeerConnectionStateFailed {
 			return
 		}
-		p.log.Info("connection failed", "target", t)
+		p.log.Info("connection failed or closed by the client", "target", t)
 		// Close from another goroutine: Pion is still inside its own callback here.
 		go func() {
 			p.Close()
@@ -152,18 +163,20 @@ func (p *Participant) Start() {
 }
 
 // HandleOffer applies the client's offer on the publisher connection and returns the answer,
-// which carries all of the server's candidates.
+// which carries all of the server's candidates. An offer is checked before Pion sees it, so a
+// refused one leaves the connection ready for the next; one that still fails half way leaves
+// it stuck, reported as ErrStuck.
 func (p *Participant) HandleOffer(sdp string) (webrtc.SessionDescription, error) {
 	offer := webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}
-	if _, err := offer.Unmarshal(); err != nil {
-		return webrtc.SessionDescription{}, fmt.Errorf("%w: %w", ErrBadSDP, err)
+	if err := parseAndCheck(offer); err != nil {
+		return webrtc.SessionDescription{}, err
 	}
 	if err := p.pub.SetRemoteDescription(offer); err != nil {
-		return webrtc.SessionDescription{}, fmt.Errorf("%w: %w", ErrBadSDP, err)
+		return webrtc.SessionDescription{}, p.refused(err)
 	}
 	answer, err := p.pub.CreateAnswer(nil)
 	if err != nil {
-		return webrtc.SessionDescription{}, fmt.Errorf("%w: create answer: %w", ErrBadSDP, err)
+		return webrtc.SessionDescription{}, p.refused(err)
 	}
 	gathered := webrtc.GatheringCompletePromise(p.pub)
 	if err := p.pub.SetLocalDescription(answer); err != nil {
@@ -173,12 +186,35 @@ func (p *Participant) HandleOffer(sdp string) (webrtc.SessionDescription, error)
 	return *p.pub.LocalDescription(), nil
 }
 
+func parseAndCheck(sd webrtc.SessionDescription) error {
+	parsed, err := sd.Unmarshal()
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrBadSDP, err)
+	}
+	if err := checkDescription(parsed); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadSDP, err)
+	}
+	return nil
+}
+
+// refused classifies a failed offer: Pion cannot roll a remote offer back, so a publisher
+// connection left outside the stable state is stuck.
+//
+// Shortcoming: a client whose offer passes checkDescription and still fails in Pion has to
+// join again.
+func (p *Participant) refused(err error) error {
+	if p.pub.SignalingState() != webrtc.SignalingStateStable {
+		return fmt.Errorf("%w: %w", ErrStuck, err)
+	}
+	return fmt.Errorf("%w: %w", ErrBadSDP, err)
+}
+
 // HandleAnswer applies the client's answer to the server's last offer on the subscriber
 // connection, then sends the next offer if anything changed meanwhile.
 func (p *Participant) HandleAnswer(sdp string) error {
 	answer := webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}
-	if _, err := answer.Unmarshal(); err != nil {
-		return fmt.Errorf("%w: %w", ErrBadSDP, err)
+	if err := parseAndCheck(answer); err != nil {
+		return err
 	}
 
 	p.negMu.Lock()
@@ -188,7 +224,11 @@ func (p *Participant) HandleAnswer(sdp string) error {
 	}
 	err := p.sub.SetRemoteDescription(answer)
 	if err != nil {
+		stuck := p.sub.SignalingState() != webrtc.SignalingStateHaveLocalOffer
 		p.negMu.Unlock()
+		if stuck {
+			return fmt.Errorf("%w: %w", ErrStuck, err)
+		}
 		return fmt.Errorf("%w: %w", ErrBadSDP, err)
 	}
 	p.offerOutstanding = false
@@ -265,6 +305,7 @@ func (p *Participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 	log := p.log.With("track", remote.ID(), "kind", remote.Kind(), "codec", remote.Codec().MimeType)
 	if !p.Info.CanPublish || p.room == nil {
 		log.Info("track refused: no publish grant or no room")
+		p.sfu.metrics.TracksRefused.WithLabelValues("no_grant").Inc()
 		_ = recv.Stop()
 		return
 	}
@@ -273,6 +314,13 @@ func (p *Participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 	p.mu.Lock()
 	if p.closed {
 		p.mu.Unlock()
+		return
+	}
+	if len(p.published) >= MaxPublishedTracks {
+		p.mu.Unlock()
+		log.Warn("track refused: too many tracks", "max", MaxPublishedTracks)
+		p.sfu.metrics.TracksRefused.WithLabelValues("too_many").Inc()
+		_ = recv.Stop()
 		return
 	}
 	p.published = append(p.published, t)

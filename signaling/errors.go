@@ -37,6 +37,9 @@ func classify(err error) error {
 		return reply(CodeBadSDP, "no offer is waiting for an answer")
 	case errors.Is(err, sfu.ErrBadCandidate):
 		return reply(CodeBadCandidate, "the ICE candidate could not be added")
+	case errors.Is(err, sfu.ErrStuck):
+		return &closeError{code: websocket.CloseProtocolError,
+			reason: "a session description could not be applied: join again"}
 	case errors.Is(err, sfu.ErrClosed):
 		return &closeError{code: websocket.CloseGoingAway, reason: "server shutting down"}
 	default:
