@@ -66,6 +66,16 @@ func TestRegisterRejectsBadInput(t *testing.T) {
 		{"not JSON", []byte("username=ada")},
 		{"JSON array", []byte(`["ada"]`)},
 		{"empty body", []byte{}},
+		{"invalid UTF-8 in display name", []byte("{\"username\":\"ada\"," +
+			"\"password\":\"password1\",\"displayName\":\"a\xff\xfeb\"}")},
+		{"invalid UTF-8 in password", []byte("{\"username\":\"ada\"," +
+			"\"password\":\"\xff\xff\xff\xff\xff\xff\xff\xff\"}")},
+		{"lone surrogate in password", []byte(`{"username":"ada",` +
+			`"password":"\ud800\ud800\ud800\ud800\ud800\ud800\ud800\ud800"}`)},
+		{"trailing data", []byte(`{"username":"ada","password":"password1"} GARBAGE`)},
+		{"null", []byte(`null`)},
+		{"spoofing display name", map[string]string{"username": "ada",
+			"password": "password1", "displayName": "\u202eAdmin\u200b"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -72,7 +72,8 @@ func checkPassword(pw string) error {
 }
 
 // normalizeDisplayName trims name and checks it: 1 to 64 characters of valid UTF-8 without
-// control characters. An empty or blank name becomes the username.
+// control characters or the invisible ones that let a name pass for another (see
+// isSpoofing). An empty or blank name becomes the username.
 func normalizeDisplayName(name, username string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -87,5 +88,28 @@ func normalizeDisplayName(name, username string) (string, error) {
 	if strings.IndexFunc(name, unicode.IsControl) >= 0 {
 		return "", &inputError{"Display name must not contain control characters."}
 	}
+	if strings.IndexFunc(name, isSpoofing) >= 0 {
+		return "", &inputError{
+			"Display name must not contain direction marks or zero-width characters."}
+	}
 	return name, nil
+}
+
+// isSpoofing reports whether r is a character that shows nothing itself but changes how a
+// name reads: the bidirectional formatting characters of Unicode's UAX #9 (section 2), which
+// can turn "\u202eAdmin" around or make text read in another order than it is stored, and
+// the zero-width ones, which make "Admin\u200b" a name distinct from "Admin" that looks the
+// same.
+func isSpoofing(r rune) bool {
+	switch {
+	case r >= '\u202a' && r <= '\u202e': // embeddings and overrides
+		return true
+	case r >= '\u2066' && r <= '\u2069': // isolates
+		return true
+	case r == '\u200e', r == '\u200f', r == '\u061c': // marks
+		return true
+	case r >= '\u200b' && r <= '\u200d', r == '\u2060', r == '\ufeff': // zero width
+		return true
+	}
+	return false
 }

@@ -68,6 +68,18 @@ func TestNormalizeDisplayName(t *testing.T) {
 		{"Ada\u0007", "", false},
 		{"Ada\u009b", "", false},
 		{"Ada\xff", "", false},
+		{"\u202eAdmin\u200b", "", false},
+		{"Admin\u202d", "", false},
+		{"\u2066Ada\u2069", "", false},
+		{"Ada\u200e", "", false},
+		{"Ada\u200f", "", false},
+		{"\u061cAda", "", false},
+		{"Ad\u200ba", "", false},
+		{"Ad\u200ca", "", false},
+		{"Ad\u200da", "", false},
+		{"Ad\u2060a", "", false},
+		{"\ufeffAda", "", false},
+		{"عائشة", "عائشة", true},
 	}
 	for _, tt := range tests {
 		got, err := normalizeDisplayName(tt.in, "ada")

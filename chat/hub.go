@@ -1,11 +1,14 @@
 package chat
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -91,7 +94,7 @@ func (h *Hub) Handle(m *Member, data []byte) {
 	switch {
 	case !utf8.Valid(data):
 		refused = CodeBadText
-	case json.Unmarshal(data, &in) != nil:
+	case !isObject(data) || json.Unmarshal(data, &in) != nil:
 		refused = CodeBadJSON
 	}
 	hd, known := handlers[in.Type]
@@ -132,17 +135,47 @@ func (h *Hub) attachment(m *Member) (*room, *userLimits, bool) {
 	return m.room, m.limits, !m.left && (m.room != nil || m.lobby)
 }
 
-// validText reports whether text is 1 to MaxTextChars characters; Handle has already
-// checked that the message is valid UTF-8.
-func validText(text string) bool {
+// isObject reports whether the JSON text b starts an object; json.Unmarshal accepts null
+// for a struct and leaves it untouched.
+func isObject(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && b[0] == '{'
+}
+
+// textProblem says why text may not be sent, or returns "" if it may: it must be 1 to
+// MaxTextChars characters, not all white space, without control characters but newline and
+// tab, and without the bidirectional embeddings, overrides and isolates of Unicode's UAX #9
+// (section 2), with which a message could show its words in another order than it holds
+// them. Handle has already checked that the message is valid UTF-8.
+func textProblem(text string) string {
 	n := utf8.RuneCountInString(text)
-	return n > 0 && n <= MaxTextChars
+	switch {
+	case n == 0 || n > MaxTextChars:
+		return "text must be 1 to 4000 characters of valid UTF-8"
+	case strings.TrimSpace(text) == "":
+		return "text must not be only white space"
+	case strings.IndexFunc(text, isHiddenControl) >= 0:
+		return "text must not contain control characters or direction overrides"
+	}
+	return ""
+}
+
+// isHiddenControl reports whether r controls how text shows rather than showing itself,
+// other than a newline or a tab.
+func isHiddenControl(r rune) bool {
+	switch {
+	case r == '\n', r == '\t':
+		return false
+	case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
+		return true
+	}
+	return unicode.IsControl(r)
 }
 
 // checkMessage validates what chat and direct messages share, and answers m if it fails.
 func checkMessage(m *Member, in inbound) bool {
-	if !validText(in.Text) {
-		m.sendError(CodeBadText, "text must be 1 to 4000 characters of valid UTF-8")
+	if problem := textProblem(in.Text); problem != "" {
+		m.sendError(CodeBadText, problem)
 		return false
 	}
 	if len(in.ClientID) > MaxClientIDBytes {

@@ -1,6 +1,7 @@
 package signaling
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -103,7 +104,7 @@ func (s *session) readFailed(err error) {
 // handle decodes one message and runs its handler.
 func (s *session) handle(data []byte) error {
 	var m Message
-	if err := json.Unmarshal(data, &m); err != nil {
+	if !isObject(data) || json.Unmarshal(data, &m) != nil {
 		return reply(CodeBadJSON, "a message must be a JSON object")
 	}
 	fn, ok := handlers[m.Type]
@@ -111,6 +112,13 @@ func (s *session) handle(data []byte) error {
 		return reply(CodeUnknownType, "unknown message type")
 	}
 	return fn(s, &m)
+}
+
+// isObject reports whether the JSON text b starts an object; json.Unmarshal accepts null
+// for a struct and leaves it untouched.
+func isObject(b []byte) bool {
+	b = bytes.TrimLeft(b, " \t\r\n")
+	return len(b) > 0 && b[0] == '{'
 }
 
 func (s *session) sendError(err error) {

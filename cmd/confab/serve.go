@@ -12,6 +12,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -32,14 +33,16 @@ func newServeFlags(stderr io.Writer, cfg *server.Config, o *options) *flag.FlagS
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&cfg.Addr, "addr", ":8080", "HTTP listen address")
-	fs.StringVar(&cfg.DataDir, "data-dir", "./data", "directory for the database and the token key")
+	fs.StringVar(&cfg.DataDir, "data-dir", "./data",
+		"directory for the database and the token key")
 	fs.IntVar(&cfg.UDPPort, "udp-port", 7882, "the one UDP port for all ICE traffic")
 	fs.IntVar(&cfg.TCPPort, "tcp-port", 7881, "the one TCP port for ICE over TCP")
 	fs.StringVar(&cfg.PublicIP, "public-ip", "",
 		"IP address announced in ICE candidates instead of local ones, for NAT and containers")
 	fs.StringVar(&cfg.JWTSecret, "jwt-secret", "",
 		"secret of 32 bytes or more that signs tokens (default: a key kept in the data directory)")
-	fs.DurationVar(&cfg.AccessTTL, "access-ttl", auth.DefaultAccessTTL, "lifetime of an access token")
+	fs.DurationVar(&cfg.AccessTTL, "access-ttl", auth.DefaultAccessTTL,
+		"lifetime of an access token")
 	fs.DurationVar(&cfg.RefreshTTL, "refresh-ttl", auth.DefaultRefreshTTL,
 		"lifetime of a refresh token; each refresh issues a new one")
 	fs.Func("allowed-origins", "comma-separated origins of other sites' pages that may use the "+
@@ -73,13 +76,11 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		o   options
 	)
 	fs := newServeFlags(stderr, &cfg, &o)
-	if err := fromEnv(fs); err != nil {
+	src, err := parse(fs, args)
+	if err != nil {
 		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if err := validate(fs, &cfg, &o); err != nil {
+	if err := validate(fs, src, &cfg, &o); err != nil {
 		return err
 	}
 	log, err := newLogger(stderr, o.logFormat, o.logLevel)
@@ -99,7 +100,7 @@ func serve(ctx context.Context, args []string, stderr io.Writer) error {
 		return err
 	}
 	if o.debugAddr != "" {
-		stopDebug, err := serveDebug(o.debugAddr, log)
+		stopDebug, err := serveDebug(o.debugAddr, src.name("debug-addr"), log)
 		if err != nil {
 			srv.Close()
 			return err
@@ -146,27 +147,34 @@ func runUntilSignal(ctx context.Context, srv *server.Server, ln net.Listener,
 }
 
 // validate checks what the flag types cannot, so a bad setting stops the start with a clear
-// message before anything listens.
-func validate(fs *flag.FlagSet, cfg *server.Config, o *options) error {
+// message before anything listens. Each message names the setting as src says the user
+// wrote it: a flag, or its variable.
+func validate(fs *flag.FlagSet, src source, cfg *server.Config, o *options) error {
 	var errs []error
 	if fs.NArg() > 0 {
 		errs = append(errs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 	}
-	for name, port := range map[string]int{"--udp-port": cfg.UDPPort, "--tcp-port": cfg.TCPPort} {
-		if port < 1 || port > 65535 {
-			errs = append(errs, fmt.Errorf("%s %d: must be between 1 and 65535", name, port))
+	for _, p := range []struct {
+		flag string
+		port int
+	}{{"udp-port", cfg.UDPPort}, {"tcp-port", cfg.TCPPort}} {
+		if p.port < 1 || p.port > 65535 {
+			errs = append(errs, fmt.Errorf("%s: must be between 1 and 65535",
+				src.setting(p.flag, p.port)))
 		}
 	}
 	if cfg.UDPPort == cfg.TCPPort {
 		// Different protocols may share a number, but operators expect two ports.
-		errs = append(errs, fmt.Errorf("--udp-port and --tcp-port are both %d: "+
-			"give them different ports", cfg.UDPPort))
+		errs = append(errs, fmt.Errorf("%s and %s are both %d: give them different ports",
+			src.name("udp-port"), src.name("tcp-port"), cfg.UDPPort))
 	}
 	if cfg.PublicIP != "" && net.ParseIP(cfg.PublicIP) == nil {
-		errs = append(errs, fmt.Errorf("--public-ip %q: not an IP address", cfg.PublicIP))
+		errs = append(errs, fmt.Errorf("%s: not an IP address",
+			src.setting("public-ip", strconv.Quote(cfg.PublicIP))))
 	}
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
-		errs = append(errs, errors.New("--tls-cert and --tls-key go together"))
+		errs = append(errs, fmt.Errorf("%s and %s go together",
+			src.name("tls-cert"), src.name("tls-key")))
 	}
 	for _, f := range []string{cfg.TLSCert, cfg.TLSKey} {
 		if f == "" {
@@ -177,18 +185,20 @@ func validate(fs *flag.FlagSet, cfg *server.Config, o *options) error {
 		}
 	}
 	if cfg.DrainTimeout < 0 {
-		errs = append(errs, fmt.Errorf("--drain-timeout %s: must not be negative",
-			cfg.DrainTimeout))
+		errs = append(errs, fmt.Errorf("%s: must not be negative",
+			src.setting("drain-timeout", cfg.DrainTimeout)))
 	}
 	if o.logFormat != "text" && o.logFormat != "json" {
-		errs = append(errs, fmt.Errorf("--log-format %q: must be text or json", o.logFormat))
+		errs = append(errs, fmt.Errorf("%s: must be text or json",
+			src.setting("log-format", strconv.Quote(o.logFormat))))
 	}
 	if cfg.DataDir == "" {
-		errs = append(errs, errors.New("--data-dir must not be empty"))
+		errs = append(errs, fmt.Errorf("%s must not be empty", src.name("data-dir")))
 	}
 	if cfg.AccessTTL <= 0 || cfg.RefreshTTL <= cfg.AccessTTL {
-		errs = append(errs, fmt.Errorf("--access-ttl %s, --refresh-ttl %s: must be positive, "+
-			"the refresh one longer", cfg.AccessTTL, cfg.RefreshTTL))
+		errs = append(errs, fmt.Errorf("%s, %s: must be positive, the refresh one longer",
+			src.setting("access-ttl", cfg.AccessTTL), src.setting("refresh-ttl",
+				cfg.RefreshTTL)))
 	}
 	return errors.Join(errs...)
 }
@@ -204,14 +214,15 @@ func newLogger(w io.Writer, format string, level slog.Level) (*slog.Logger, erro
 	return nil, fmt.Errorf("unknown log format %q", format)
 }
 
-// serveDebug serves pprof on addr, on loopback when addr names no host.
-func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
+// serveDebug serves pprof on addr, on loopback when addr names no host; setting names where
+// addr came from, for the error.
+func serveDebug(addr, setting string, log *slog.Logger) (stop func(), err error) {
 	if strings.HasPrefix(addr, ":") {
 		addr = "127.0.0.1" + addr
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("--debug-addr: %w", err)
+		return nil, fmt.Errorf("%s: %w", setting, err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -223,21 +234,4 @@ func serveDebug(addr string, log *slog.Logger) (stop func(), err error) {
 	go func() { _ = hs.Serve(ln) }()
 	log.Info("pprof serving", "addr", ln.Addr().String())
 	return func() { _ = hs.Close() }, nil
-}
-
-// fromEnv sets each flag that has a CONFAB_<NAME> variable, so the command line, parsed
-// after, still wins.
-func fromEnv(fs *flag.FlagSet) error {
-	var errs []error
-	fs.VisitAll(func(f *flag.Flag) {
-		name := "CONFAB_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
-		v, ok := os.LookupEnv(name)
-		if !ok {
-			return
-		}
-		if err := fs.Set(f.Name, v); err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q: %w", name, v, err))
-		}
-	})
-	return errors.Join(errs...)
 }

@@ -22,11 +22,6 @@ func token(args []string, stdout, stderr io.Writer) error {
 	)
 	fs.StringVar(&cfg.DataDir, "data-dir", "./data", "the server's data directory, with its key")
 	fs.StringVar(&cfg.Secret, "jwt-secret", "", "the server's --jwt-secret, if it has one")
-	// Only the settings shared with serve come from CONFAB_ variables, so that a CONFAB_ROOM
-	// set for some other purpose never picks the room.
-	if err := fromEnv(fs); err != nil {
-		return err
-	}
 	fs.StringVar(&g.Room, "room", "", "the one room the token joins (required)")
 	fs.StringVar(&g.Identity, "identity", "", "the holder's name, shown to the others (required)")
 	fs.DurationVar(&g.TTL, "ttl", auth.DefaultRoomTokenTTL, "lifetime of the token, at most "+
@@ -40,7 +35,9 @@ func token(args []string, stdout, stderr io.Writer) error {
 			"CONFAB_JWT_SECRET.\n\n")
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	// Only the settings shared with serve come from CONFAB_ variables, so that a CONFAB_ROOM
+	// set for some other purpose never picks the room.
+	if _, err := parse(fs, args, "data-dir", "jwt-secret"); err != nil {
 		return err
 	}
 	switch {

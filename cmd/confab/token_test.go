@@ -181,7 +181,7 @@ func TestAuthSettingsStopTheStart(t *testing.T) {
 		{"refresh shorter than access", []string{"--access-ttl", "2h", "--refresh-ttl", "1h"},
 			nil, "the refresh one longer"},
 		{"lifetime from the environment", nil,
-			map[string]string{"CONFAB_REFRESH_TTL": "1m"}, "--refresh-ttl 1m"},
+			map[string]string{"CONFAB_REFRESH_TTL": "1m"}, "CONFAB_REFRESH_TTL=1m"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

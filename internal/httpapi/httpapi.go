@@ -4,16 +4,8 @@ package httpapi
 
 import (
 	"encoding/json"
-	"errors"
-	"fmt"
 	"net/http"
 )
-
-// MaxBodyBytes is the largest request body any endpoint reads.
-const MaxBodyBytes = 1 << 20
-
-// ErrBodyTooLarge reports a request body over MaxBodyBytes.
-var ErrBodyTooLarge = errors.New("request body too large")
 
 // WriteJSON writes v as JSON with the given status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
@@ -27,21 +19,4 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 // stable, human-readable sentence, never internal error text.
 func Error(w http.ResponseWriter, status int, msg string) {
 	WriteJSON(w, status, map[string]string{"error": msg})
-}
-
-// DecodeJSON reads one JSON object from the request body into v, refusing bodies over
-// MaxBodyBytes. On failure it has already written the error response
-// (413 or 400) and returns a non-nil error.
-func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	if err := dec.Decode(v); err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			Error(w, http.StatusRequestEntityTooLarge, "request body is over 1 MiB")
-			return fmt.Errorf("decode body: %w", ErrBodyTooLarge)
-		}
-		Error(w, http.StatusBadRequest, "request body must be a JSON object")
-		return fmt.Errorf("decode body: %w", err)
-	}
-	return nil
 }

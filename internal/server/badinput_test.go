@@ -50,6 +50,8 @@ func TestSignalingRefusesBadInput(t *testing.T) {
 	}{
 		{"malformed JSON", `{"type": "join", `, "error", signaling.CodeBadJSON},
 		{"not an object", `[1,2,3]`, "error", signaling.CodeBadJSON},
+		{"null", `null`, "error", signaling.CodeBadJSON},
+		{"a string", `"join"`, "error", signaling.CodeBadJSON},
 		{"unknown type", `{"type":"dance"}`, "error", signaling.CodeUnknownType},
 		{"no type", `{"room":"demo"}`, "error", signaling.CodeUnknownType},
 		{"offer before join", `{"type":"offer","sdp":"v=0"}`, "error", signaling.CodeNotJoined},

@@ -25,6 +25,10 @@ func TestChatLimitsAnswerErrorsAndKeepTheSender(t *testing.T) {
 	}{
 		{"invalid UTF-8", inRoom, "{\"type\":\"chat\",\"text\":\"\xff\xfe\"}", "bad_text"},
 		{"not JSON", inRoom, `hello`, "bad_json"},
+		{"null", inRoom, `null`, "bad_json"},
+		{"only white space", inRoom, `{"type":"chat","text":" \n "}`, "bad_text"},
+		{"a direction override", lobby, `{"type":"dm","to":"u_0","text":"\u202egnp.exe"}`,
+			"bad_text"},
 		{"wrong field type", inRoom, `{"type":"hand","raised":"yes"}`, "bad_json"},
 		{"no type", inRoom, `{"text":"hi"}`, "unknown_type"},
 		{"empty text", inRoom, `{"type":"chat","text":""}`, "bad_text"},

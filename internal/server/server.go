@@ -9,17 +9,27 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/confab/confab/auth"
 	"github.com/confab/confab/chat"
+	"github.com/confab/confab/internal/httpapi"
 	"github.com/confab/confab/metrics"
 	"github.com/confab/confab/sfu"
 	"github.com/confab/confab/signaling"
 	"github.com/confab/confab/static"
 	"github.com/confab/confab/store"
+)
+
+// Defaults of the HTTP server's timeouts.
+const (
+	DefaultReadTimeout = 30 * time.Second
+	DefaultIdleTimeout = 120 * time.Second
+	// readHeaderTimeout bounds reading a request's header, which no client needs long for.
+	readHeaderTimeout = 10 * time.Second
 )
 
 // Config holds every setting of a server.
@@ -45,6 +55,14 @@ type Config struct {
 	TLSCert, TLSKey string
 	// DrainTimeout bounds how long Shutdown waits for rooms to empty.
 	DrainTimeout time.Duration
+	// ReadTimeout bounds reading one request, body included, so that a client sending
+	// slowly cannot hold a connection; zero means DefaultReadTimeout. A WebSocket is past
+	// it once upgraded: the upgrade clears the connection's deadlines and the signaling
+	// session sets its own.
+	ReadTimeout time.Duration
+	// IdleTimeout bounds how long a keep-alive connection waits for its next request; zero
+	// means DefaultIdleTimeout.
+	IdleTimeout time.Duration
 	// Logger; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -89,6 +107,7 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.sfu, err = sfu.New(sfu.Config{UDPPort: cfg.UDPPort, TCPPort: cfg.TCPPort,
 		PublicIP: cfg.PublicIP, Metrics: s.metrics, Logger: log})
 	if err != nil {
+		s.auth.Close()
 		_ = st.Close()
 		return nil, fmt.Errorf("set up media: %w", err)
 	}
@@ -96,26 +115,49 @@ func New(ctx context.Context, cfg Config) (*Server, error) {
 	s.chat = chat.NewHub(st, log, s.metrics)
 	s.signaling = signaling.New(signaling.Config{SFU: s.sfu, Chat: s.chat, Auth: s.auth,
 		Metrics: s.metrics, Logger: log, CheckOrigin: auth.OriginChecker(cfg.AllowedOrigins)})
+	readTimeout := orDefault(cfg.ReadTimeout, DefaultReadTimeout)
 	s.http = &http.Server{
 		Handler:           s.routes(),
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: min(readHeaderTimeout, readTimeout),
+		ReadTimeout:       readTimeout,
+		IdleTimeout:       orDefault(cfg.IdleTimeout, DefaultIdleTimeout),
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelDebug),
 	}
 	return s, nil
 }
 
+func orDefault(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+// routes serves /api/ from a mux of its own, behind CORS, so that every answer there is
+// JSON, errors of routing included; the rest is the WebSocket, the operators' endpoints and
+// the browser client.
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
-	s.auth.Register(mux)
-	s.chat.Register(mux, s.auth.RequireUser)
-	mux.Handle("GET /ws", s.signaling)
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+	api := http.NewServeMux()
+	s.auth.Register(api)
+	s.chat.Register(api, s.auth.RequireUser)
+	apiHandler := auth.CORS(s.cfg.AllowedOrigins, httpapi.Routes(api))
+
+	site := http.NewServeMux()
+	site.Handle("GET /ws", s.signaling)
+	site.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeText(w, http.StatusOK, "ok")
 	})
-	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /metrics", s.metrics.Handler())
-	mux.Handle("GET /", http.FileServerFS(static.FS()))
-	return mux
+	site.HandleFunc("GET /readyz", s.ready)
+	site.Handle("GET /metrics", s.metrics.Handler())
+	site.Handle("GET /", static.Handler())
+
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			apiHandler.ServeHTTP(w, r)
+			return
+		}
+		site.ServeHTTP(w, r)
+	})
 }
 
 // ready answers 200 while the store answers and the server is not draining.
@@ -219,6 +261,9 @@ func (s *Server) Close() {
 
 func (s *Server) closeParts() {
 	s.closeOnce.Do(func() {
+		// The chat hub has no goroutine of its own: each member's sender stops when its
+		// session, closed before this, leaves.
+		s.auth.Close()
 		if err := s.sfu.Close(); err != nil {
 			s.log.Warn("close media", "err", err)
 		}

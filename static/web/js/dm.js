@@ -77,7 +77,9 @@ export class DirectMessages {
     if (!other) {
       return;
     }
-    this.#pending.delete(m.clientId);
+    if (this.#pending.delete(m.clientId)) {
+      status.clear(); // the send went through: what went wrong before is over
+    }
     if (m.from.userId === other && !m.read) {
       this.#unreadOf(other).add(m.id);
       this.#io.unread(other, this.#unreadOf(other).size);

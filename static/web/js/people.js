@@ -111,7 +111,8 @@ export class People {
       'data-username': String(u.username ?? ''), 'data-online': String(Boolean(u.online)),
     },
     el('span', { className: 'dot', title: u.online ? 'Online' : 'Offline' }),
-    el('span', { className: 'name' }, self ? `${this.name(u.id)} (you)` : this.name(u.id)));
+    el('span', { className: 'name', title: this.name(u.id) },
+      self ? `${this.name(u.id)} (you)` : this.name(u.id)));
     if (devices > 1) {
       item.append(el('span', { className: 'devices', title: 'Signed in on this many devices' },
         `${devices} devices`));

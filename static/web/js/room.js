@@ -202,8 +202,11 @@ export class Room {
         }
       },
       chat: (m) => {
-        const mine = this.#unacked.delete(m.clientId) || m.from?.id === this.#selfId;
-        this.#log.add(m, mine);
+        const acked = this.#unacked.delete(m.clientId);
+        if (acked) {
+          status.clear(); // the send went through: what went wrong before is over
+        }
+        this.#log.add(m, acked || m.from?.id === this.#selfId);
       },
       // Direct messages come here only when the lobby connection is down.
       dm: (m) => this.#ui.direct.receive(m),

@@ -2,6 +2,9 @@
 
 import { el } from './dom.js';
 
+// Names sort as people read them: "émile" beside "Emile", "ada 2" before "ada 10".
+const byName = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
 /**
  * Roster holds the room's participant entries, keyed by participant id, and keeps the list
  * element showing them. The entries come from the data channel; the list is redrawn whole
@@ -62,9 +65,9 @@ export class Roster {
     return this.#entries.get(id) ?? null;
   }
 
-  /** others lists everyone but us. */
+  /** others lists everyone but us, by name. */
   others() {
-    return [...this.#entries.values()].filter((p) => p.id !== this.#selfId);
+    return this.#sorted().filter((p) => p.id !== this.#selfId);
   }
 
   clear() {
@@ -74,8 +77,15 @@ export class Roster {
   }
 
   #render() {
-    this.#list.replaceChildren(...[...this.#entries.values()].map((p) => this.#item(p)));
+    this.#list.replaceChildren(...this.#sorted().map((p) => this.#item(p)));
     this.#onChange();
+  }
+
+  // sorted lists us first, then everyone by name; ids keep equal names in a stable order.
+  #sorted() {
+    const self = (p) => (p.id === this.#selfId ? 0 : 1);
+    return [...this.#entries.values()].sort((a, b) => self(a) - self(b) ||
+      byName.compare(a.name, b.name) || (a.id < b.id ? -1 : Number(a.id > b.id)));
   }
 
   #item(p) {
@@ -83,7 +93,7 @@ export class Roster {
     const classes = [self ? 'self' : '', p.speaking === true ? 'speaking' : ''].join(' ');
     const item = el('li', { className: classes.trim(), 'data-testid': 'participant',
       'data-participant-id': p.id },
-    el('span', { className: 'name' }, self ? `${p.name} (you)` : p.name));
+    el('span', { className: 'name', title: p.name }, self ? `${p.name} (you)` : p.name));
     if (p.speaking === true) {
       item.append(el('span', { className: 'speaking-flag' }, 'speaking'));
     }

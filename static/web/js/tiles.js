@@ -1,10 +1,13 @@
 // The video tiles: ours, and one per remote participant whose tracks we receive.
 
 import { el } from './dom.js';
+import { columns } from './layout.js';
 
 /** caption writes a tile's name, which of its devices are off, and a raised hand. */
 export function caption(figure, name, audio, video, hand = false) {
-  figure.querySelector('.name').textContent = name;
+  const label = figure.querySelector('.name');
+  label.textContent = name;
+  label.title = name;
   const flags = [];
   if (hand) {
     flags.push(el('span', { className: 'flag hand' }, 'hand up'));
@@ -33,6 +36,12 @@ export class Tiles {
 
   constructor(grid) {
     this.#grid = grid;
+    // The stage changes size with the window and with the panels beside it.
+    new ResizeObserver(() => this.#layout()).observe(grid);
+    // Our own tile is there from the start; a picture's shape is known once it plays.
+    for (const video of grid.querySelectorAll('video')) {
+      video.addEventListener('resize', () => this.#layout());
+    }
   }
 
   /** addTrack shows track in participant id's tile, making the tile if needed. */
@@ -76,6 +85,7 @@ export class Tiles {
     tile.video.srcObject = null;
     tile.figure.remove();
     this.#tiles.delete(id);
+    this.#layout();
   }
 
   /** has reports whether participant id has a tile. */
@@ -101,6 +111,7 @@ export class Tiles {
     const video = el('video', {
       'data-testid': 'remote-video', autoplay: true, playsInline: true,
     });
+    video.addEventListener('resize', () => this.#layout());
     const figure = el('figure', { className: 'tile', 'data-participant-id': id },
       video,
       el('figcaption', {}, el('span', { className: 'name' }, 'Connecting…'),
@@ -113,7 +124,21 @@ export class Tiles {
     const tile = { figure, video, tracks: new Set() };
     this.#tiles.set(id, tile);
     this.#grid.append(figure);
+    this.#layout();
     return tile;
+  }
+
+  // layout gives the grid the number of columns that shows its tiles, ours included, largest,
+  // for pictures of the shape most of them have: 16:9 until one is known.
+  #layout() {
+    const count = this.#grid.querySelectorAll(':scope > .tile').length;
+    const shapes = [...this.#grid.querySelectorAll('video')]
+      .filter((v) => v.videoWidth > 0 && v.videoHeight > 0)
+      .map((v) => v.videoWidth / v.videoHeight)
+      .sort((a, b) => a - b);
+    const aspect = shapes.length > 0 ? shapes[Math.floor(shapes.length / 2)] : 16 / 9;
+    const cols = columns(count, this.#grid.clientWidth, this.#grid.clientHeight, aspect);
+    this.#grid.style.setProperty('--columns', String(cols));
   }
 
   #play(tile) {
