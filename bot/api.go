@@ -19,7 +19,11 @@ const socketBuffer = 8 << 20
 // bigBuffers is the host network, with every UDP socket opened with large buffers. Each bot
 // connection needs a socket of its own: they all talk to the same server address, so one
 // shared socket could not tell their packets apart.
-type bigBuffers struct{ *stdnet.Net }
+type bigBuffers struct {
+	*stdnet.Net
+	// loss is the share of RTP packets each socket drops as they arrive.
+	loss float64
+}
 
 // ListenUDP opens a UDP socket with large kernel buffers.
 func (n bigBuffers) ListenUDP(network string, addr *net.UDPAddr) (transport.UDPConn, error) {
@@ -29,6 +33,9 @@ func (n bigBuffers) ListenUDP(network string, addr *net.UDPAddr) (transport.UDPC
 	}
 	_ = c.SetReadBuffer(socketBuffer)
 	_ = c.SetWriteBuffer(socketBuffer)
+	if n.loss > 0 {
+		return newLossyConn(c, n.loss), nil
+	}
 	return c, nil
 }
 
@@ -46,15 +53,16 @@ func (n bigBuffers) ListenPacket(network, address string) (net.PacketConn, error
 }
 
 // newAPI builds the bots' Pion API: the default codecs and interceptors, loopback ICE over
-// sockets with large buffers, and, with lossShare above zero, a dropper nearest the network.
-func newAPI(lossShare float64) (*webrtc.API, error) {
+// sockets with large buffers, and, with a loss share above zero, a dropper nearest the
+// network: out for what the bots send, in for what they receive.
+func newAPI(out, in float64) (*webrtc.API, error) {
 	m := &webrtc.MediaEngine{}
 	if err := m.RegisterDefaultCodecs(); err != nil {
 		return nil, fmt.Errorf("bot: codecs: %w", err)
 	}
 	reg := &interceptor.Registry{}
-	if lossShare > 0 {
-		reg.Add(dropperFactory{share: lossShare})
+	if out > 0 {
+		reg.Add(dropperFactory{out: out})
 	}
 	if err := webrtc.RegisterDefaultInterceptors(m, reg); err != nil {
 		return nil, fmt.Errorf("bot: interceptors: %w", err)
@@ -64,7 +72,7 @@ func newAPI(lossShare float64) (*webrtc.API, error) {
 		return nil, fmt.Errorf("bot: network: %w", err)
 	}
 	var se webrtc.SettingEngine
-	se.SetNet(bigBuffers{host})
+	se.SetNet(bigBuffers{Net: host, loss: in})
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)

@@ -29,6 +29,9 @@ type Config struct {
 	KeyframeInterval time.Duration
 	// Loss is the share of each publisher's outgoing packets dropped, from 0 to 1.
 	Loss float64
+	// ReceiveLoss is the share of packets each bot drops as they arrive, from 0 to 1; the
+	// server repairs it from its retransmission cache.
+	ReceiveLoss float64
 	// Token, if set, is a room token every bot joins with; otherwise each bot registers a
 	// throwaway account.
 	Token string
@@ -68,8 +71,9 @@ func (c *Config) validate() error {
 	if c.VideoKbps < 0 || c.FPS < 1 || c.FPS > 120 {
 		errs = append(errs, errors.New("video bitrate must be positive and fps 1 to 120"))
 	}
-	if c.Loss < 0 || c.Loss >= 1 {
-		errs = append(errs, fmt.Errorf("loss %v must be from 0 to below 1", c.Loss))
+	if c.Loss < 0 || c.Loss >= 1 || c.ReceiveLoss < 0 || c.ReceiveLoss >= 1 {
+		errs = append(errs, fmt.Errorf("loss shares %v and %v must be from 0 to below 1",
+			c.Loss, c.ReceiveLoss))
 	}
 	if c.Duration <= 0 {
 		errs = append(errs, errors.New("duration must be positive"))

@@ -40,7 +40,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	api, err := newAPI(cfg.Loss)
+	api, err := newAPI(cfg.Loss, cfg.ReceiveLoss)
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,11 @@ type downTrack struct {
 	// hdr is the header as this subscriber receives it, rewritten for every packet on the
 	// forwarder's goroutine. It lives here so that handing it to Pion allocates nothing.
 	hdr rtp.Header
+
+	// rtx and rtxHdr are the retransmission path's own scratch space, used on the RTCP
+	// reader's goroutine only.
+	rtx    [receiveMTU]byte
+	rtxHdr rtp.Header
 }
 
 // binding is what one negotiation fixed for a down track.
@@ -78,6 +83,25 @@ func (d *downTrack) StreamID() string { return d.source.publisher.ID }
 
 // Kind is the kind of the forwarded track.
 func (d *downTrack) Kind() webrtc.RTPCodecType { return d.source.kind }
+
+// resend sends again a packet exactly as the publisher sent it, rewritten for this
+// subscriber. It is called on the RTCP reader's goroutine only.
+func (d *downTrack) resend(pkt []byte) error {
+	b := d.bound.Load()
+	if b == nil {
+		return errNotBound
+	}
+	hlen, err := d.rtxHdr.Unmarshal(pkt)
+	if err != nil {
+		return fmt.Errorf("sfu: cached packet: %w", err)
+	}
+	d.rtxHdr.Extension = false
+	d.rtxHdr.Extensions = d.rtxHdr.Extensions[:0]
+	d.rtxHdr.SSRC = b.ssrc
+	d.rtxHdr.PayloadType = b.payloadType
+	_, err = b.writer.WriteRTP(&d.rtxHdr, pkt[hlen:])
+	return err
+}
 
 // writeRTP sends one packet to the subscriber, with the SSRC and payload type negotiated on
 // its connection. It is called on the source's forwarder goroutine only.

@@ -82,8 +82,8 @@ func newAPI(cfg Config, p *ports, log *slog.Logger) (*webrtc.API, error) {
 	}
 
 	registry := &interceptor.Registry{}
-	if err := webrtc.RegisterDefaultInterceptors(media, registry); err != nil {
-		return nil, fmt.Errorf("sfu: register interceptors: %w", err)
+	if err := registerInterceptors(media, registry, pionLogs{log}); err != nil {
+		return nil, err
 	}
 
 	var se webrtc.SettingEngine

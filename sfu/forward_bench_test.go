@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -72,7 +73,17 @@ func benchForward(b *testing.B, subscribers int) {
 		cancel()
 		_ = child.Wait()
 	}()
-	lines := bufio.NewScanner(out)
+	ready := make(chan struct{})
+	go func() {
+		lines := bufio.NewScanner(out)
+		for lines.Scan() {
+			if strings.HasPrefix(lines.Text(), "receiving") {
+				close(ready)
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, out)
+	}()
 
 	tt := waitForTrack(ctx, b, srv, track, subscribers)
 	pkt := &rtp.Packet{Header: rtp.Header{Version: 2, PayloadType: 96, SSRC: 1},
@@ -88,10 +99,19 @@ func benchForward(b *testing.B, subscribers int) {
 		}
 		tt.FanOut(raw[:n])
 	}
-	// Warm up until every subscriber process reports media, so the paths are bound.
-	for seq := uint16(1); !receiving(lines); seq++ {
+	// Warm up until the subscriber process reports media on every connection.
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+warmup:
+	for seq := uint16(1); ; seq++ {
 		send(seq)
-		time.Sleep(time.Millisecond)
+		select {
+		case <-ready:
+			break warmup
+		case <-tick.C:
+		case <-ctx.Done():
+			b.Fatalf("subscribers never received media: %v", ctx.Err())
+		}
 	}
 
 	var before, after runtime.MemStats
@@ -133,12 +153,6 @@ func waitForTrack(ctx context.Context, b *testing.B, srv *servertest.Server,
 			b.Fatalf("subscribers never joined: %v", ctx.Err())
 		}
 	}
-}
-
-// receiving reads the child's output without blocking the caller for long: it reports true
-// once the child has printed "receiving".
-func receiving(lines *bufio.Scanner) bool {
-	return lines.Scan() && strings.Contains(lines.Text(), "receiving")
 }
 
 // TestBenchSubscribers is the benchmark's child process: it joins one subscriber per token,

@@ -383,7 +383,7 @@ func (p *Participant) subscribe(t *publishedTrack) bool {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
-		t.readSubscriberRTCP(sender)
+		t.readSubscriberRTCP(d, sender)
 	}()
 	return true
 }

@@ -43,6 +43,9 @@ type publishedTrack struct {
 
 	// scratch is the forwarder's parsed header, reused for every packet.
 	scratch rtp.Header
+
+	// cache keeps recent packets for retransmission; nil for audio, which is not repaired.
+	cache *packetCache
 }
 
 // trackStats are the counters of one track's kind, looked up once so that the forwarder
@@ -80,6 +83,9 @@ func newPublishedTrack(p *Participant, remote *webrtc.TrackRemote) *publishedTra
 	}
 	if t.id == "" {
 		t.id = remote.Kind().String()
+	}
+	if t.kind == webrtc.RTPCodecTypeVideo {
+		t.cache = &packetCache{}
 	}
 	t.downs.Store(&[]*downTrack{})
 	return t
@@ -156,6 +162,9 @@ func (t *publishedTrack) fanOut(pkt []byte) {
 	if err != nil {
 		return
 	}
+	if t.cache != nil {
+		t.cache.put(h.SequenceNumber, pkt)
+	}
 	payload := pkt[hlen:]
 	h.Extension = false
 	h.Extensions = h.Extensions[:0]
@@ -170,6 +179,25 @@ func (t *publishedTrack) fanOut(pkt []byte) {
 	if sent > 0 {
 		t.stats.packetsOut.Add(float64(sent))
 		t.stats.bytesOut.Add(float64(sent * len(pkt)))
+	}
+}
+
+// retransmit sends a subscriber the packets its NACK lists again, from the track's cache.
+// It runs on the subscriber's RTCP reader goroutine, with a scratch buffer of its own.
+func (t *publishedTrack) retransmit(d *downTrack, nack *rtcp.TransportLayerNack) {
+	if t.cache == nil {
+		return
+	}
+	for _, pair := range nack.Nacks {
+		for _, seq := range pair.PacketList() {
+			n := t.cache.get(seq, d.rtx[:])
+			if n == 0 {
+				continue
+			}
+			if err := d.resend(d.rtx[:n]); err != nil {
+				return
+			}
+		}
 	}
 }
 
@@ -205,7 +233,7 @@ func (t *publishedTrack) sendKeyframeRequest() {
 // readSubscriberRTCP reads what a subscriber's connection says about one down track, which
 // also lets Pion's interceptors answer NACKs from their cache. Keyframe requests go on to the
 // publisher. It returns when the sender stops.
-func (t *publishedTrack) readSubscriberRTCP(sender *webrtc.RTPSender) {
+func (t *publishedTrack) readSubscriberRTCP(d *downTrack, sender *webrtc.RTPSender) {
 	for {
 		pkts, _, err := sender.ReadRTCP()
 		if err != nil {
@@ -218,6 +246,7 @@ func (t *publishedTrack) readSubscriberRTCP(sender *webrtc.RTPSender) {
 				t.requestKeyframe()
 			case *rtcp.TransportLayerNack:
 				t.stats.nacks.Inc()
+				t.retransmit(d, p)
 			case *rtcp.ReceiverReport:
 				for _, r := range p.Reports {
 					t.stats.loss.Observe(float64(r.FractionLost) / 256)

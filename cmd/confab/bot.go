@@ -38,6 +38,8 @@ func runBot(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.DurationVar(&cfg.KeyframeInterval, "keyframe-interval", 3*time.Second,
 		"how often publishers send a keyframe unasked")
 	fs.Float64Var(&cfg.Loss, "loss", 0, "share of publisher packets dropped, such as 0.02")
+	fs.Float64Var(&cfg.ReceiveLoss, "receive-loss", 0,
+		"share of packets each bot drops on arrival, repaired by the server's cache")
 	fs.StringVar(&cfg.Token, "token", "",
 		"a room token (confab token) for every bot; default: register throwaway accounts")
 	fs.DurationVar(&cfg.ProgressEvery, "progress-every", 5*time.Second, "time between progress lines")
