@@ -46,6 +46,7 @@ type ports struct {
 	udp    *ice.MultiUDPMuxDefault
 	tcp    ice.TCPMux
 	tcpLis net.Listener
+	burst  *burst
 }
 
 func (p *ports) close() error {
@@ -54,23 +55,26 @@ func (p *ports) close() error {
 }
 
 func openPorts(cfg Config, log *slog.Logger) (*ports, error) {
-	udp, err := ice.NewMultiUDPMuxFromPort(cfg.UDPPort,
-		ice.UDPMuxFromPortWithLoopback(),
-		ice.UDPMuxFromPortWithNetworks(ice.NetworkTypeUDP4),
-		ice.UDPMuxFromPortWithReadBufferSize(socketBufferBytes),
-		ice.UDPMuxFromPortWithWriteBufferSize(socketBufferBytes),
-		ice.UDPMuxFromPortWithLogger(pionLogs{log}.NewLogger("udpmux")),
-	)
+	b := &burst{}
+	conns, err := listenUDP(cfg.UDPPort, b, log)
 	if err != nil {
-		return nil, fmt.Errorf("sfu: listen on UDP port %d: %w", cfg.UDPPort, err)
+		return nil, err
 	}
+	b.conns = conns
+	muxes := make([]ice.UDPMux, len(conns))
+	for i, c := range conns {
+		muxes[i] = ice.NewUDPMuxDefault(ice.UDPMuxParams{
+			UDPConn: c, Logger: pionLogs{log}.NewLogger("udpmux"),
+		})
+	}
+	udp := ice.NewMultiUDPMuxDefault(muxes...)
 	lis, err := net.Listen("tcp4", fmt.Sprintf(":%d", cfg.TCPPort))
 	if err != nil {
 		_ = udp.Close()
 		return nil, fmt.Errorf("sfu: listen on TCP port %d: %w", cfg.TCPPort, err)
 	}
 	tcp := webrtc.NewICETCPMux(pionLogs{log}.NewLogger("tcpmux"), lis, 8)
-	return &ports{udp: udp, tcp: tcp, tcpLis: lis}, nil
+	return &ports{udp: udp, tcp: tcp, tcpLis: lis, burst: b}, nil
 }
 
 // newAPI builds the Pion API every peer connection is made from: the codecs Confab forwards,

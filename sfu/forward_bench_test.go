@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -117,6 +118,7 @@ warmup:
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
+	cpuBefore := cpuTime(b)
 	start := time.Now()
 	seq := uint16(1000)
 	for b.Loop() {
@@ -124,12 +126,24 @@ warmup:
 		send(seq)
 	}
 	elapsed := time.Since(start)
+	cpu := cpuTime(b) - cpuBefore
 	runtime.ReadMemStats(&after)
 
 	forwarded := float64(b.N * subscribers)
 	b.ReportMetric(float64(elapsed.Nanoseconds())/forwarded, "ns/forwarded")
+	b.ReportMetric(float64(cpu.Nanoseconds())/forwarded, "cpu-ns/forwarded")
 	b.ReportMetric(float64(after.Mallocs-before.Mallocs)/forwarded, "allocs/forwarded")
 	b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/forwarded, "B/forwarded")
+}
+
+// cpuTime is the CPU time this process has used, user and system: the server's, since the
+// subscribers run in another process.
+func cpuTime(b *testing.B) time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // waitForTrack returns the server's published track once it feeds every subscriber; the

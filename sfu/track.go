@@ -170,12 +170,15 @@ func (t *publishedTrack) fanOut(pkt []byte) {
 	h.Extensions = h.Extensions[:0]
 
 	sent := 0
+	burst := t.publisher.sfu.ports.burst
+	burst.hold()
 	for _, d := range downs {
 		// A failed write means the subscriber is leaving; its own teardown removes d.
 		if d.writeRTP(h, payload) == nil {
 			sent++
 		}
 	}
+	burst.release()
 	if sent > 0 {
 		t.stats.packetsOut.Add(float64(sent))
 		t.stats.bytesOut.Add(float64(sent * len(pkt)))
