@@ -3,7 +3,7 @@
 GO ?= go
 export GORACE ?= atexit_sleep_ms=0
 
-.PHONY: run test deps build vet
+.PHONY: run test deps build vet bench
 
 ## run: start the server on http://localhost:8080, keeping data in ./data
 run:
@@ -21,3 +21,7 @@ deps:
 ## build: a static binary in ./bin
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/confab ./cmd/confab
+
+## bench: the load-test scenarios against a server it starts (BENCH_DURATION, BENCH_RUNS)
+bench:
+	bash .ci/bench

@@ -271,6 +271,11 @@ func (p *Participant) negotiate() {
 	offer, err := p.offerLocked()
 	if err != nil {
 		p.negMu.Unlock()
+		if errors.Is(err, webrtc.ErrConnectionClosed) || p.isClosed() {
+			// The participant is leaving; there is nobody to offer to.
+			p.log.Debug("subscriber offer skipped: connection closed")
+			return
+		}
 		p.log.Warn("subscriber offer failed", "err", err)
 		return
 	}

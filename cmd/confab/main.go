@@ -3,6 +3,7 @@
 //	confab [serve] [flags]   run the server (the default)
 //	confab token [flags]     print a room token for a guest or a bot
 //	confab bot [flags]       load-test a running server with Pion participants
+//	confab bench [flags]     run the benchmark scenarios against a running server
 //	confab version           print version and build information
 //
 // Every flag of serve can also be set through an environment variable CONFAB_<NAME>, such as
@@ -19,11 +20,12 @@ import (
 	"strings"
 )
 
-const usage = `usage: confab [serve|token|bot|version] [flags]
+const usage = `usage: confab [serve|token|bot|bench|version] [flags]
 
   serve     run the server (the default); confab serve --help lists its flags
   token     print a room token for a guest or a bot
   bot       load-test a running server with Pion participants
+  bench     run the benchmark scenarios against a running server
   version   print version and build information
   help      print this list
 `
@@ -46,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return printVersion(stdout)
 	case "bot":
 		return runBot(ctx, args, stdout, stderr)
+	case "bench":
+		return runBench(ctx, args, stdout, stderr)
 	case "token":
 		return token(args, stdout, stderr)
 	case "help":
