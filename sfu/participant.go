@@ -45,6 +45,9 @@ type Info struct {
 	// CanPublish allows the participant to send media. A participant without it can still
 	// receive and use its data channel.
 	CanPublish bool
+	// CanSubscribe allows the participant to receive media. A participant without it can
+	// still publish and use its data channel.
+	CanSubscribe bool
 }
 
 // Events are how a participant reaches its caller. They are called from Pion's goroutines
@@ -153,13 +156,25 @@ func (p *Participant) watch(t Target) func(webrtc.PeerConnectionState) {
 	}
 }
 
-// Start lets the server offer the subscriber connection. Call it once the client knows it
-// has joined.
+// Start makes the participant visible: from then on it receives the room's media and its own
+// tracks reach the others. Call it once the rest of the room can see the participant, in the
+// roster, so that nobody receives or sends media unseen.
 func (p *Participant) Start() {
 	p.negMu.Lock()
 	p.started = true
 	p.negMu.Unlock()
+	if p.room != nil {
+		for _, t := range p.publishedTracks() {
+			p.room.publish(t)
+		}
+	}
 	p.negotiate()
+}
+
+func (p *Participant) isStarted() bool {
+	p.negMu.Lock()
+	defer p.negMu.Unlock()
+	return p.started
 }
 
 // HandleOffer applies the client's offer on the publisher connection and returns the answer,
@@ -307,7 +322,8 @@ func (p *Participant) isClosed() bool {
 
 // onTrack starts forwarding a track the client publishes.
 func (p *Participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiver) {
-	log := p.log.With("track", remote.ID(), "kind", remote.Kind(), "codec", remote.Codec().MimeType)
+	log := p.log.With("track", remote.ID(), "kind", remote.Kind().String(),
+		"codec", remote.Codec().MimeType)
 	if !p.Info.CanPublish || p.room == nil {
 		log.Info("track refused: no publish grant or no room")
 		p.sfu.metrics.TracksRefused.WithLabelValues("no_grant").Inc()
@@ -341,7 +357,10 @@ func (p *Participant) onTrack(remote *webrtc.TrackRemote, recv *webrtc.RTPReceiv
 		defer p.wg.Done()
 		readReceiverRTCP(recv)
 	}()
-	p.room.publish(t)
+	// Before Start, Start publishes the track.
+	if p.isStarted() {
+		p.room.publish(t)
+	}
 }
 
 // readReceiverRTCP drains the RTCP a publisher sends, so the interceptors see its sender
@@ -365,6 +384,9 @@ func (p *Participant) publishedTracks() []*publishedTrack {
 // subscribe adds a down track of t to the subscriber connection. It reports whether
 // anything changed, that is whether the connection needs a new offer.
 func (p *Participant) subscribe(t *publishedTrack) bool {
+	if !p.Info.CanSubscribe {
+		return false
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed || p.subscriptions[t] != nil {

@@ -32,8 +32,8 @@ func (s *session) onJoin(m *Message) error {
 			reason: "token not valid for this room"}
 	}
 
-	// The SFU refuses tracks without CanPublish; CanSubscribe is not enforced yet.
-	info := sfu.Info{UserID: s.id.UserID, Name: s.id.DisplayName, CanPublish: s.id.CanPublish}
+	info := sfu.Info{UserID: s.id.UserID, Name: s.id.DisplayName,
+		CanPublish: s.id.CanPublish, CanSubscribe: s.id.CanSubscribe}
 	p, err := s.h.cfg.SFU.Join(m.Room, info, sfu.Events{
 		Offer:       func(o webrtc.SessionDescription) { s.send(Message{Type: TypeOffer, SDP: o.SDP}) },
 		DataChannel: s.onDataChannel,
@@ -53,7 +53,8 @@ func (s *session) onJoin(m *Message) error {
 	s.send(Message{Type: TypeJoined, Room: m.Room, Participant: &Participant{
 		ID: p.ID, UserID: s.id.UserID, Name: s.id.DisplayName,
 	}})
-	p.Start()
+	// Media starts once the chat channel has put the participant in the roster: see
+	// onDataChannel.
 	return nil
 }
 

@@ -252,6 +252,8 @@ func (s *session) onDataChannel(dc *webrtc.DataChannel) {
 			hub.Connect(m) // a lobby connection
 		} else {
 			hub.Join(room, m)
+			// Now in the roster, the participant may receive and send media.
+			p.Start()
 		}
 		close(joined)
 	})

@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/confab/confab/auth"
 	"github.com/confab/confab/client"
 	"github.com/confab/confab/internal/servertest"
 	"github.com/confab/confab/sfu"
@@ -175,5 +177,106 @@ func TestPublishedTracksAreBounded(t *testing.T) {
 	if n := int(received.Load()); n != sfu.MaxPublishedTracks {
 		t.Errorf("viewer receives %d tracks from one participant, want %d",
 			n, sfu.MaxPublishedTracks)
+	}
+}
+
+// TestMediaOnlyForParticipantsInTheRoster joins over a raw WebSocket that never opens the
+// chat channel: the server never offers it the room's media, since nobody sees it in the
+// roster. A participant who does open the channel, joining later, gets its offer.
+func TestMediaOnlyForParticipantsInTheRoster(t *testing.T) {
+	srv := servertest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	pub := newPublisher(t, "visible")
+	var pubs sync.WaitGroup
+	pubCtx, stop := context.WithCancel(ctx)
+	defer func() { stop(); pubs.Wait() }()
+	c, err := client.Join(ctx, client.Config{URL: srv.URL,
+		Token: srv.Register(t, "visible").AccessToken, Room: "demo", Tracks: pub.locals()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pubs.Add(1)
+	go pub.run(pubCtx, &pubs)
+
+	ghost := dialWS(t, srv, srv.Register(t, "ghost").AccessToken)
+	if err := ghost.WriteJSON(signaling.Message{Type: "join", Room: "demo"}); err != nil {
+		t.Fatal(err)
+	}
+	if m := readMessage(t, ghost); m.Type != "joined" {
+		t.Fatalf("ghost join: got %+v", m)
+	}
+
+	// A real participant joining after the ghost receives the publisher's tracks.
+	recv := newReceiver()
+	late, err := client.Join(ctx, client.Config{URL: srv.URL,
+		Token: srv.Register(t, "late").AccessToken, Room: "demo", OnTrack: recv.onTrack})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer late.Close()
+	if err := recv.waitFor(ctx, func(got map[string]*received) bool {
+		return len(got) == 2 && got[firstKey(got)].packets > 0
+	}); err != nil {
+		t.Fatalf("the participant in the roster got no media: %v", err)
+	}
+
+	// By then the ghost, which joined first, has been offered nothing.
+	_ = ghost.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+	var m signaling.Message
+	if err := ghost.ReadJSON(&m); err == nil {
+		t.Errorf("a participant outside the roster got %q", m.Type)
+	}
+}
+
+// TestSubscribeGrantIsEnforced joins with a room token that may not subscribe: it receives
+// no track, while it stays in the room.
+func TestSubscribeGrantIsEnforced(t *testing.T) {
+	dir := t.TempDir()
+	srv := servertest.StartIn(t, dir)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+
+	pub := newPublisher(t, "speaker")
+	var pubs sync.WaitGroup
+	pubCtx, stop := context.WithCancel(ctx)
+	defer func() { stop(); pubs.Wait() }()
+	c, err := client.Join(ctx, client.Config{URL: srv.URL,
+		Token: srv.Register(t, "speaker").AccessToken, Room: "a", Tracks: pub.locals()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	pubs.Add(1)
+	go pub.run(pubCtx, &pubs)
+
+	var got atomic.Int32
+	deaf, err := client.Join(ctx, client.Config{URL: srv.URL, Room: "a",
+		Token:   roomToken(t, dir, auth.RoomGrant{Room: "a", Identity: "deaf", CanPublish: true}),
+		OnTrack: func(*webrtc.TrackRemote, *webrtc.RTPReceiver) { got.Add(1) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer deaf.Close()
+	waitOpen(ctx, t, deaf)
+
+	// A participant with the grant, joining after, receives the tracks: by then the one
+	// without it would have too.
+	recv := newReceiver()
+	ok, err := client.Join(ctx, client.Config{URL: srv.URL, Room: "a",
+		Token: srv.Register(t, "listener").AccessToken, OnTrack: recv.onTrack})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ok.Close()
+	if err := recv.waitFor(ctx, func(m map[string]*received) bool {
+		return len(m) == 2 && m[firstKey(m)].packets > 0
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if n := got.Load(); n != 0 {
+		t.Errorf("a participant without the subscribe grant received %d tracks", n)
 	}
 }
