@@ -1,6 +1,7 @@
 # The two commands a new machine needs: `make run` and `make test`.
 
 GO ?= go
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null)
 export GORACE ?= atexit_sleep_ms=0
 
 .PHONY: run test deps build vet bench
@@ -20,7 +21,8 @@ deps:
 
 ## build: a static binary in ./bin
 build:
-	CGO_ENABLED=0 $(GO) build -trimpath -o bin/confab ./cmd/confab
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" \
+		-o bin/confab ./cmd/confab
 
 ## bench: the load-test scenarios against a server it starts (BENCH_DURATION, BENCH_RUNS)
 bench:
