@@ -72,7 +72,8 @@ type Config struct {
 // Identity is who a verified token speaks for: a signed-in user, or a guest holding a room
 // token.
 type Identity struct {
-	// UserID is the account id, or "guest:" and the identity named in a room token.
+	// UserID is the account id, or for a guest "guest:", the identity named in its room token,
+	// ":" and a tag unique to that token.
 	UserID string
 	// Username is the login name; empty for a guest.
 	Username    string
@@ -82,9 +83,8 @@ type Identity struct {
 	Room string
 	// CanPublish allows sending media; always true for a signed-in user.
 	CanPublish bool
-	// CanSubscribe allows receiving the others' media; always true for a signed-in user. It
-	// is only recorded here: refusing tracks to a participant without it is in the SFU's
-	// hands, and the SFU does not enforce it yet.
+	// CanSubscribe allows receiving the others' media; always true for a signed-in user.
+	// The SFU enforces it.
 	CanSubscribe bool
 }
 

@@ -119,6 +119,9 @@ func (e *env) call(t *testing.T, method, path string, body any, token string) re
 	if err != nil {
 		t.Fatalf("new request: %v", err)
 	}
+	if rd != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

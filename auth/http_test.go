@@ -43,6 +43,25 @@ func TestRegister(t *testing.T) {
 	wantStatus(t, "duplicate in other case", dup, http.StatusConflict)
 }
 
+func TestRegisterRefusesCrossOriginSimpleRequests(t *testing.T) {
+	e := newEnv(t)
+	body := `{"username":"ada","password":"correct horse"}`
+	for _, ct := range []string{"text/plain", "application/x-www-form-urlencoded", ""} {
+		req, err := http.NewRequest("POST", e.srv.URL+"/api/auth/register",
+			strings.NewReader(body))
+		if err != nil {
+			t.Fatalf("new request: %v", err)
+		}
+		req.Header.Set("Origin", "https://evil.example")
+		if ct != "" {
+			req.Header.Set("Content-Type", ct)
+		}
+		r := e.do(t, req)
+		wantStatus(t, "register as "+ct, r, http.StatusUnsupportedMediaType)
+	}
+	e.register(t, "ada", "correct horse") // the name is still free
+}
+
 func TestRegisterRejectsBadInput(t *testing.T) {
 	e := newEnv(t)
 	long := strings.Repeat("x", 257)
@@ -167,7 +186,8 @@ func TestRequireUser(t *testing.T) {
 	}{
 		{"bearer", "Bearer " + tk.access, "", http.StatusOK, false},
 		{"bearer lower case", "bearer " + tk.access, "", http.StatusOK, false},
-		{"query parameter", "", "?access_token=" + tk.access, http.StatusOK, false},
+		{"query parameter", "", "?access_token=" + tk.access, http.StatusUnauthorized,
+			false},
 		{"missing", "", "", http.StatusUnauthorized, false},
 		{"basic scheme", "Basic " + tk.access, "", http.StatusUnauthorized, false},
 		{"refresh token as access", "Bearer " + tk.refresh, "", http.StatusUnauthorized, false},

@@ -22,15 +22,19 @@ func (s *Service) Authenticate(r *http.Request) (Identity, error) {
 	return s.VerifyAccess(token)
 }
 
-// authenticateUser is Authenticate for the API, which takes access tokens only.
+// authenticateUser is Authenticate for the API, which takes access tokens only, and only
+// from the Authorization header: a token in a URL ends up in access logs, proxies and browser
+// history, so the query parameter is left to the WebSocket, whose browser API cannot set
+// headers.
 func (s *Service) authenticateUser(r *http.Request) (Identity, error) {
-	token, err := requestToken(r)
-	if err != nil {
-		return Identity{}, err
+	token := bearerToken(r)
+	if token == "" {
+		return Identity{}, errorf(ErrTokenInvalid, ErrNoToken)
 	}
 	return s.VerifyAccess(token)
 }
 
+// requestToken returns the request's bearer token, or else its access_token query parameter.
 func requestToken(r *http.Request) (string, error) {
 	token := bearerToken(r)
 	if token == "" {
@@ -53,10 +57,10 @@ func bearerToken(r *http.Request) string {
 	return strings.TrimSpace(token)
 }
 
-// RequireUser lets through only requests with a valid access token, and hands next the
-// Identity through the request context. Others, room tokens among them, get a 401 JSON
-// answer; an expired token also gets the header "Token-Expired: true", telling the client to
-// refresh.
+// RequireUser lets through only requests with a valid access token in the Authorization
+// header, and hands next the Identity through the request context. Others, room tokens and
+// tokens in the query string among them, get a 401 JSON answer; an expired token also gets
+// the header "Token-Expired: true", telling the client to refresh.
 func (s *Service) RequireUser(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := s.authenticateUser(r)

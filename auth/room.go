@@ -20,6 +20,10 @@ const (
 	// GuestPrefix starts the UserID of a room token's holder. Account ids start with "u_",
 	// so a guest never speaks for an account.
 	GuestPrefix = "guest:"
+	// guestTagLen is how many characters of the jti end a guest's UserID, so two tokens
+	// issued for the same identity hold two guests, each with its own direct messages and
+	// rate limits.
+	guestTagLen = 8
 	// DefaultRoomTokenTTL is the lifetime of a room token when none is asked for.
 	DefaultRoomTokenTTL = time.Hour
 	// MaxRoomTokenTTL caps the lifetime of a room token: nothing short of a new signing key
@@ -31,8 +35,8 @@ const (
 type RoomGrant struct {
 	// Room is the one room the token joins.
 	Room string
-	// Identity names the holder; it becomes the display name, and the user id after
-	// GuestPrefix.
+	// Identity names the holder; it becomes the display name, and the user id between
+	// GuestPrefix and a tag from the token's jti.
 	Identity string
 	// CanPublish allows sending media.
 	CanPublish bool
@@ -97,18 +101,19 @@ func signRoom(key []byte, now time.Time, g RoomGrant) (string, error) {
 		return "", fmt.Errorf("%w: identity: %w", ErrBadGrant, err)
 	}
 
+	jti := newJTI()
 	claims := roomClaims{
 		Name:         name,
 		Room:         g.Room,
 		CanPublish:   g.CanPublish,
 		CanSubscribe: g.CanSubscribe,
 		RegisteredClaims: jwt.RegisteredClaims{
-			Subject:   GuestPrefix + name,
+			Subject:   guestID(name, jti),
 			Issuer:    Issuer,
 			Audience:  jwt.ClaimStrings{RoomAudience},
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
-			ID:        newJTI(),
+			ID:        jti,
 		},
 	}
 	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(key)
@@ -116,6 +121,16 @@ func signRoom(key []byte, now time.Time, g RoomGrant) (string, error) {
 		return "", fmt.Errorf("auth: sign room token: %w", err)
 	}
 	return tok, nil
+}
+
+// guestID is the UserID of the guest named name in the room token with the given jti:
+// GuestPrefix, the name, a colon and the jti's first guestTagLen characters. It is empty when
+// the jti is too short to tag.
+func guestID(name, jti string) string {
+	if len(jti) < guestTagLen {
+		return ""
+	}
+	return GuestPrefix + name + ":" + jti[:guestTagLen]
 }
 
 // VerifyRoom checks a room token as VerifyAccess checks an access token, and returns its
@@ -137,7 +152,7 @@ func (s *Service) VerifyRoom(token string) (Identity, error) {
 		return Identity{}, errorf(ErrTokenInvalid, err)
 	case claims.Room == "" || claims.Name == "":
 		return Identity{}, fmt.Errorf("%w: room token without room or name", ErrTokenInvalid)
-	case claims.Subject != GuestPrefix+claims.Name:
+	case claims.Subject == "" || claims.Subject != guestID(claims.Name, claims.ID):
 		return Identity{}, fmt.Errorf("%w: room token subject is not its guest", ErrTokenInvalid)
 	}
 	return Identity{

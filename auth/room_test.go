@@ -13,17 +13,36 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+// roomJTI is the jti of the claims roomClaimsFor returns.
+const roomJTI = "0123456789abcdef0123456789abcdef"
+
 // roomClaimsFor returns valid claims of a room token for guest "bot" in room "demo".
 func roomClaimsFor(now time.Time) roomClaims {
 	return roomClaims{
 		Name: "bot", Room: "demo", CanPublish: true, CanSubscribe: true,
 		RegisteredClaims: jwt.RegisteredClaims{
-			Subject:   GuestPrefix + "bot",
+			Subject:   GuestPrefix + "bot:01234567",
 			Issuer:    Issuer,
 			Audience:  jwt.ClaimStrings{RoomAudience},
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(time.Minute)),
+			ID:        roomJTI,
 		},
+	}
+}
+
+// wantGuest checks that id is want apart from its UserID, which must be wantPrefix followed
+// by a tag of guestTagLen characters.
+func wantGuest(t *testing.T, id Identity, wantPrefix string, want Identity) {
+	t.Helper()
+	tag, ok := strings.CutPrefix(id.UserID, wantPrefix)
+	if !ok || len(tag) != guestTagLen {
+		t.Errorf("user id: got %q, want %q and a tag of %d characters", id.UserID,
+			wantPrefix, guestTagLen)
+	}
+	id.UserID = ""
+	if id != want {
+		t.Errorf("got %+v, want %+v", id, want)
 	}
 }
 
@@ -31,20 +50,21 @@ func TestRoomTokenAuthenticates(t *testing.T) {
 	c := newClock()
 	s := newTokenService(c)
 	tests := []struct {
-		name  string
-		grant RoomGrant
-		want  Identity
+		name     string
+		grant    RoomGrant
+		wantUser string // the UserID before its tag
+		want     Identity
 	}{
 		{"full grant", RoomGrant{Room: "demo", Identity: "Bot 1", CanPublish: true,
-			CanSubscribe: true},
-			Identity{UserID: "guest:Bot 1", DisplayName: "Bot 1", Room: "demo",
-				CanPublish: true, CanSubscribe: true}},
-		{"listen only", RoomGrant{Room: "demo", Identity: "ear", CanSubscribe: true},
-			Identity{UserID: "guest:ear", DisplayName: "ear", Room: "demo",
+			CanSubscribe: true}, "guest:Bot 1:",
+			Identity{DisplayName: "Bot 1", Room: "demo", CanPublish: true,
 				CanSubscribe: true}},
+		{"listen only", RoomGrant{Room: "demo", Identity: "ear", CanSubscribe: true},
+			"guest:ear:",
+			Identity{DisplayName: "ear", Room: "demo", CanSubscribe: true}},
 		{"publish only", RoomGrant{Room: "r", Identity: " cam ", CanPublish: true,
-			TTL: MaxRoomTokenTTL},
-			Identity{UserID: "guest:cam", DisplayName: "cam", Room: "r", CanPublish: true}},
+			TTL: MaxRoomTokenTTL}, "guest:cam:",
+			Identity{DisplayName: "cam", Room: "r", CanPublish: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -54,13 +74,45 @@ func TestRoomTokenAuthenticates(t *testing.T) {
 			}
 			r := httptest.NewRequest("GET", "/ws?access_token="+tok, nil)
 			id, err := s.Authenticate(r)
-			if err != nil || id != tt.want {
-				t.Errorf("got %+v, %v; want %+v, nil", id, err, tt.want)
+			if err != nil {
+				t.Fatalf("Authenticate: got %v, want nil", err)
 			}
+			wantGuest(t, id, tt.wantUser, tt.want)
 			if _, err := s.VerifyAccess(tok); !errors.Is(err, ErrTokenInvalid) {
 				t.Errorf("as an access token: got %v, want ErrTokenInvalid", err)
 			}
 		})
+	}
+}
+
+func TestRoomTokensForOneIdentityHoldTwoGuests(t *testing.T) {
+	s := newTokenService(newClock())
+	g := RoomGrant{Room: "gp", Identity: "guest", CanPublish: true, CanSubscribe: true}
+	var ids [2]Identity
+	for i := range ids {
+		tok, err := s.IssueRoomToken(g)
+		if err != nil {
+			t.Fatalf("IssueRoomToken: %v", err)
+		}
+		if ids[i], err = s.VerifyRoom(tok); err != nil {
+			t.Fatalf("VerifyRoom: %v", err)
+		}
+		if ids[i].DisplayName != "guest" {
+			t.Errorf("display name: got %q, want %q", ids[i].DisplayName, "guest")
+		}
+	}
+	if ids[0].UserID == ids[1].UserID {
+		t.Errorf("user ids: got %q twice, want two", ids[0].UserID)
+	}
+}
+
+func TestVerifyRoomAcceptsItsOwnClaims(t *testing.T) {
+	c := newClock()
+	s := newTokenService(c)
+	tok := sign(t, jwt.SigningMethodHS256, testKey, roomClaimsFor(c.Now()))
+	id, err := s.VerifyRoom(tok)
+	if err != nil || id.UserID != "guest:bot:01234567" {
+		t.Errorf("got %q, %v; want guest:bot:01234567, nil", id.UserID, err)
 	}
 }
 
@@ -119,6 +171,14 @@ func TestVerifyRoomRejects(t *testing.T) {
 			mutate(func(c *roomClaims) { c.Room = "" })), ErrTokenInvalid},
 		{"subject is an account", sign(t, jwt.SigningMethodHS256, testKey,
 			mutate(func(c *roomClaims) { c.Subject = "u_1" })), ErrTokenInvalid},
+		{"subject without its tag", sign(t, jwt.SigningMethodHS256, testKey,
+			mutate(func(c *roomClaims) { c.Subject = GuestPrefix + "bot" })), ErrTokenInvalid},
+		{"subject with another token's tag", sign(t, jwt.SigningMethodHS256, testKey,
+			mutate(func(c *roomClaims) { c.ID = "fedcba9876543210" })), ErrTokenInvalid},
+		{"no jti", sign(t, jwt.SigningMethodHS256, testKey, mutate(func(c *roomClaims) {
+			c.ID = ""
+			c.Subject = GuestPrefix + "bot:"
+		})), ErrTokenInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

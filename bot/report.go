@@ -25,6 +25,9 @@ type Report struct {
 	JitterMS     float64              `json:"jitter_ms"`
 	KbpsPerBot   float64              `json:"kbps_per_receiver"`
 	Server       Server               `json:"server"`
+	// ServerError says why Server is all zero: a scrape of /metrics failed, or the server
+	// restarted between the two.
+	ServerError string `json:"server_error,omitempty"`
 }
 
 // Quantiles are the median and 99th percentile of a set of times.
@@ -57,7 +60,9 @@ type Server struct {
 	RSSBytes       float64 `json:"rss_bytes"`
 }
 
-func (r *run) report(before, after serverSample) *Report {
+// report sums up the run; before and after are the server's samples around the steady
+// phase, and scrapeErr the failure of either.
+func (r *run) report(before, after serverSample, scrapeErr error) *Report {
 	rep := &Report{
 		Publishers:  r.cfg.Publishers,
 		Subscribers: r.cfg.Subscribers,
@@ -127,7 +132,7 @@ func (r *run) report(before, after serverSample) *Report {
 		rep.PhasesMS[name] = quantiles(ds)
 	}
 	rep.LatencyMS = latency(lat)
-	rep.Server = serverDelta(before, after)
+	rep.Server, rep.ServerError = serverDelta(before, after, scrapeErr)
 	return rep
 }
 
@@ -151,11 +156,19 @@ func (r *run) lastSent() map[trackKey]uint64 {
 	return out
 }
 
-func serverDelta(before, after serverSample) Server {
+// serverDelta is what the server did between two samples. When a scrape failed, or counters
+// went back because the server restarted, it returns zero figures and why.
+func serverDelta(before, after serverSample, scrapeErr error) (Server, string) {
+	if scrapeErr != nil {
+		return Server{}, scrapeErr.Error()
+	}
 	s := Server{
 		CPUSeconds: after.cpuSeconds - before.cpuSeconds,
 		PacketsOut: after.packetsOut - before.packetsOut,
 		RSSBytes:   after.rssBytes,
+	}
+	if s.CPUSeconds < 0 || s.PacketsOut < 0 {
+		return Server{}, "server counters went back: it restarted during the run"
 	}
 	if secs := after.at.Sub(before.at).Seconds(); secs > 0 {
 		s.PacketsPerSec = s.PacketsOut / secs
@@ -163,7 +176,7 @@ func serverDelta(before, after serverSample) Server {
 	if s.PacketsOut > 0 {
 		s.USPerPacketOut = s.CPUSeconds * 1e6 / s.PacketsOut
 	}
-	return s
+	return s, ""
 }
 
 func quantiles(ds []time.Duration) Quantiles {
@@ -206,6 +219,10 @@ func (rep *Report) WriteTable(w io.Writer) {
 	fmt.Fprintf(w, "latency  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms  jitter %.2f ms\n",
 		rep.LatencyMS.P50, rep.LatencyMS.P99, rep.LatencyMS.P999, rep.JitterMS)
 	fmt.Fprintf(w, "received %.0f kbit/s per receiver\n", rep.KbpsPerBot)
+	if rep.ServerError != "" {
+		fmt.Fprintf(w, "server   server figures unavailable (%s)\n", rep.ServerError)
+		return
+	}
 	s := rep.Server
 	fmt.Fprintf(w, "server   %.2f CPU s  %.0f packets out (%.0f/s)  %.2f µs/packet  RSS %.1f MiB\n",
 		s.CPUSeconds, s.PacketsOut, s.PacketsPerSec, s.USPerPacketOut, s.RSSBytes/(1<<20))

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -63,14 +64,14 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	}
 	r.rampSubscribers(ctx, tokens)
 
-	before, err := scrapeServer(ctx, cfg.URL)
-	if err != nil {
-		cfg.Logger.Warn("server metrics unavailable", "err", err)
+	before, errBefore := scrapeServer(ctx, cfg.URL)
+	if errBefore != nil {
+		cfg.Logger.Warn("server metrics unavailable", "err", errBefore)
 	}
 	r.steady(ctx)
-	after, err := scrapeServer(ctx, cfg.URL)
-	if err != nil {
-		cfg.Logger.Warn("server metrics unavailable", "err", err)
+	after, errAfter := scrapeServer(ctx, cfg.URL)
+	if errAfter != nil {
+		cfg.Logger.Warn("server metrics unavailable", "err", errAfter)
 	}
 
 	stopSending()
@@ -79,7 +80,7 @@ func Run(ctx context.Context, cfg Config, progress io.Writer) (*Report, error) {
 	case <-time.After(recoveryWindow):
 	case <-ctx.Done():
 	}
-	rep := r.report(before, after)
+	rep := r.report(before, after, cmp.Or(errBefore, errAfter))
 	return rep, ctx.Err()
 }
 

@@ -125,7 +125,8 @@ func runUntilSignal(ctx context.Context, srv *server.Server, ln net.Listener,
 		return err
 	case <-ctx.Done():
 	case sig := <-sigs:
-		log.Info("signal received: draining; send it again to stop at once", "signal", sig)
+		log.Info("signal received: draining; send it again to stop at once",
+			"signal", sig.String())
 	}
 
 	// A second signal cuts the drain short.

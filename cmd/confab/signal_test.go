@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -37,21 +40,41 @@ func freePort(t *testing.T, network string) int {
 	}
 }
 
+// logBuffer collects a command's log, written from many goroutines.
+type logBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
 // TestSIGTERMDrainsACall runs the real command, holds a call, and sends the process SIGTERM:
 // the client hears that the server is going away, the server closes the call when the drain
-// timeout ends, and the store is left consistent.
+// timeout ends, the store is left consistent, and the JSON log names the signal and the
+// timeout as a person reads them.
 func TestSIGTERMDrainsACall(t *testing.T) {
 	dir := t.TempDir()
 	addr := "127.0.0.1:" + strconv.Itoa(freePort(t, "tcp"))
 	args := []string{"serve", "--addr", addr, "--data-dir", dir,
 		"--udp-port", strconv.Itoa(freePort(t, "udp")),
 		"--tcp-port", strconv.Itoa(freePort(t, "tcp")),
-		"--drain-timeout", "1s", "--log-level", "warn"}
+		"--drain-timeout", "1s", "--log-format", "json"}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	var logs logBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, io.Discard, io.Discard) }()
+	go func() { done <- run(ctx, args, io.Discard, &logs) }()
 
 	url := "http://" + addr
 	waitHealthy(ctx, t, url, done)
@@ -82,6 +105,11 @@ func TestSIGTERMDrainsACall(t *testing.T) {
 	}
 	if d := time.Since(start); d > 6*time.Second {
 		t.Errorf("stopping took %s with a 1 s drain timeout", d)
+	}
+	for _, want := range []string{`"signal":"terminated"`, `"timeout":"1s"`} {
+		if !strings.Contains(logs.String(), want) {
+			t.Errorf("log: got %s, want it to hold %s", logs.String(), want)
+		}
 	}
 	<-c.Done()
 	if ce, ok := client.CloseError(c.Err()); !ok || ce.Code != 1001 {

@@ -39,7 +39,7 @@ func TestTokenVerifiesWithTheServersKey(t *testing.T) {
 		secret string // the server's --jwt-secret; empty means the key file
 		args   []string
 		env    map[string]string
-		want   auth.Identity
+		want   auth.Identity // its UserID without the token's tag
 		ttl    time.Duration
 	}{
 		{"key file, defaults", "", []string{"--room", "demo", "--identity", "bot"}, nil,
@@ -77,19 +77,24 @@ func TestTokenVerifiesWithTheServersKey(t *testing.T) {
 			}
 			tok := strings.TrimSpace(out.String())
 
-			r := httptest.NewRequest("GET", "/ws", nil)
-			r.Header.Set("Authorization", "Bearer "+tok)
-			id, err := svc.Authenticate(r)
-			if err != nil || id != tt.want {
-				t.Errorf("Authenticate: got %+v, %v; want %+v, nil", id, err, tt.want)
-			}
-			if _, err := svc.VerifyAccess(tok); !errors.Is(err, auth.ErrTokenInvalid) {
-				t.Errorf("as an access token: got %v, want ErrTokenInvalid", err)
-			}
-
 			var claims jwt.RegisteredClaims
 			if _, _, err := jwt.NewParser().ParseUnverified(tok, &claims); err != nil {
 				t.Fatalf("parse: %v", err)
+			}
+			if len(claims.ID) < 8 {
+				t.Fatalf("jti: got %q, want at least 8 characters", claims.ID)
+			}
+			want := tt.want
+			want.UserID += ":" + claims.ID[:8] // each token's guest is its own
+
+			r := httptest.NewRequest("GET", "/ws", nil)
+			r.Header.Set("Authorization", "Bearer "+tok)
+			id, err := svc.Authenticate(r)
+			if err != nil || id != want {
+				t.Errorf("Authenticate: got %+v, %v; want %+v, nil", id, err, want)
+			}
+			if _, err := svc.VerifyAccess(tok); !errors.Is(err, auth.ErrTokenInvalid) {
+				t.Errorf("as an access token: got %v, want ErrTokenInvalid", err)
 			}
 			if got := claims.ExpiresAt.Sub(claims.IssuedAt.Time); got != tt.ttl {
 				t.Errorf("lifetime: got %v, want %v", got, tt.ttl)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -22,15 +23,24 @@ var (
 	// UTF-16 surrogate pair. encoding/json would turn either into U+FFFD, so that different
 	// names or passwords would arrive as one and the same string.
 	ErrNotUTF8 = errors.New("request body is not valid UTF-8")
+	// ErrNotJSON reports a request whose Content-Type is not application/json. Refusing the
+	// others keeps every JSON endpoint out of reach of a cross-origin "simple" request: a
+	// page elsewhere can post text/plain or a form without a CORS preflight, never JSON.
+	ErrNotJSON = errors.New("request body is not application/json")
 	// ErrNotObject reports a body that is not exactly one JSON object: malformed, another
 	// kind of value, or followed by more than white space.
 	ErrNotObject = errors.New("request body is not one JSON object")
 )
 
-// DecodeJSON reads the request body, which must be one JSON object of valid UTF-8 and at
-// most MaxBodyBytes, into v. On failure it has already written the error response (413 or
-// 400) and returns a non-nil error.
+// DecodeJSON reads the request body, which must be sent as application/json and be one JSON
+// object of valid UTF-8 and at most MaxBodyBytes, into v. On failure it has already written
+// the error response (415, 413 or 400) and returns a non-nil error.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	if !isJSON(r.Header.Get("Content-Type")) {
+		Error(w, http.StatusUnsupportedMediaType, "request body must be application/json")
+		return fmt.Errorf("decode body: %w", ErrNotJSON)
+	}
+
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
 	var tooLarge *http.MaxBytesError
 	switch {
@@ -55,6 +65,13 @@ func DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		return fmt.Errorf("decode body: %w", ErrNotUTF8)
 	}
 	return nil
+}
+
+// isJSON reports whether the Content-Type header value ct is application/json, with or
+// without parameters such as charset.
+func isJSON(ct string) bool {
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == "application/json"
 }
 
 // isObject reports whether the JSON text b starts an object; json.Unmarshal accepts null

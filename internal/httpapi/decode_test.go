@@ -15,10 +15,18 @@ type login struct {
 	Password string `json:"password"`
 }
 
-// decode runs DecodeJSON on body and returns what it decoded, the status it wrote (0 for
-// none) and its error.
+// decode runs DecodeJSON on body sent as application/json and returns what it decoded, the
+// status it wrote (0 for none) and its error.
 func decode(body string) (login, int, error) {
+	return decodeAs("application/json", body)
+}
+
+// decodeAs is decode with the Content-Type ct, none when empty.
+func decodeAs(ct, body string) (login, int, error) {
 	r := httptest.NewRequest("POST", "/api/auth/login", strings.NewReader(body))
+	if ct != "" {
+		r.Header.Set("Content-Type", ct)
+	}
 	w := httptest.NewRecorder()
 	var in login
 	err := DecodeJSON(w, r, &in)
@@ -78,6 +86,39 @@ func TestDecodeJSON(t *testing.T) {
 	}
 }
 
+func TestDecodeJSONContentType(t *testing.T) {
+	tests := []struct {
+		ct         string
+		wantStatus int
+		wantErr    error
+	}{
+		{"application/json", 0, nil},
+		{"application/json; charset=utf-8", 0, nil},
+		{"Application/JSON;charset=UTF-8", 0, nil},
+		{"", 415, ErrNotJSON},
+		{"text/plain", 415, ErrNotJSON},
+		{"text/plain; charset=utf-8", 415, ErrNotJSON},
+		{"application/x-www-form-urlencoded", 415, ErrNotJSON},
+		{"multipart/form-data; boundary=x", 415, ErrNotJSON},
+		{"application/jsonp", 415, ErrNotJSON},
+		{"application/json; charset", 415, ErrNotJSON},
+	}
+	for _, tt := range tests {
+		t.Run(tt.ct, func(t *testing.T) {
+			got, status, err := decodeAs(tt.ct, `{"username":"ada"}`)
+			if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil) != (err == nil) {
+				t.Fatalf("got error %v, want %v", err, tt.wantErr)
+			}
+			if status != tt.wantStatus {
+				t.Errorf("got status %d, want %d", status, tt.wantStatus)
+			}
+			if err == nil && got.Username != "ada" {
+				t.Errorf("got %+v, want username ada", got)
+			}
+		})
+	}
+}
+
 // FuzzDecodeJSON checks that whatever DecodeJSON accepts decodes to valid UTF-8 without
 // replacement characters the body did not spell, and that whatever it refuses is answered
 // with a JSON error.
@@ -115,17 +156,29 @@ func spellsReplacement(body []byte) bool {
 }
 
 func TestDecodeJSONErrorIsJSON(t *testing.T) {
-	r := httptest.NewRequest("POST", "/", strings.NewReader("{} x"))
-	w := httptest.NewRecorder()
-	_ = DecodeJSON(w, r, &login{})
-	var e struct{ Error string }
-	if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
-		t.Errorf("got body %q, want {\"error\": ...}", w.Body.String())
+	tests := []struct {
+		name, ct, body string
+		wantStatus     int
+	}{
+		{"bad body", "application/json", "{} x", http.StatusBadRequest},
+		{"text/plain", "text/plain", "{}", http.StatusUnsupportedMediaType},
 	}
-	if ct := w.Header().Get("Content-Type"); ct != "application/json" {
-		t.Errorf("got Content-Type %q, want application/json", ct)
-	}
-	if w.Code != http.StatusBadRequest {
-		t.Errorf("got status %d, want 400", w.Code)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/", strings.NewReader(tt.body))
+			r.Header.Set("Content-Type", tt.ct)
+			w := httptest.NewRecorder()
+			_ = DecodeJSON(w, r, &login{})
+			var e struct{ Error string }
+			if err := json.Unmarshal(w.Body.Bytes(), &e); err != nil || e.Error == "" {
+				t.Errorf("got body %q, want {\"error\": ...}", w.Body.String())
+			}
+			if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+				t.Errorf("got Content-Type %q, want application/json", ct)
+			}
+			if w.Code != tt.wantStatus {
+				t.Errorf("got status %d, want %d", w.Code, tt.wantStatus)
+			}
+		})
 	}
 }

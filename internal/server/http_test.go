@@ -59,6 +59,9 @@ func TestHTTPAnswers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if tt.body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
 			if tt.origin != "" {
 				req.Header.Set("Origin", tt.origin)
 				req.Header.Set("Access-Control-Request-Method", "POST")

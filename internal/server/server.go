@@ -214,7 +214,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.draining.Store(true)
 	s.signaling.Drain()
 	n := s.sfu.ParticipantCount()
-	s.log.Info("draining", "participants", n, "timeout", s.cfg.DrainTimeout)
+	s.log.Info("draining", "participants", n, "timeout", s.cfg.DrainTimeout.String())
 	if n > 0 && s.cfg.DrainTimeout > 0 {
 		s.waitEmpty(ctx)
 	}
