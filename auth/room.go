@@ -137,19 +137,10 @@ func guestID(name, jti string) string {
 // guest with the room and grants it names. Access tokens fail here with ErrTokenInvalid.
 func (s *Service) VerifyRoom(token string) (Identity, error) {
 	var claims roomClaims
-	_, err := jwt.ParseWithClaims(token, &claims, s.keyFunc,
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithIssuer(Issuer),
-		jwt.WithAudience(RoomAudience),
-		jwt.WithExpirationRequired(),
-		jwt.WithIssuedAt(),
-		jwt.WithTimeFunc(s.now),
-	)
+	if err := s.parse(token, &claims, RoomAudience); err != nil {
+		return Identity{}, err
+	}
 	switch {
-	case errors.Is(err, jwt.ErrTokenExpired):
-		return Identity{}, errorf(ErrTokenExpired, err)
-	case err != nil:
-		return Identity{}, errorf(ErrTokenInvalid, err)
 	case claims.Room == "" || claims.Name == "":
 		return Identity{}, fmt.Errorf("%w: room token without room or name", ErrTokenInvalid)
 	case claims.Subject == "" || claims.Subject != guestID(claims.Name, claims.ID):

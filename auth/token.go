@@ -53,25 +53,37 @@ func newJTI() string {
 	return hex.EncodeToString(b[:])
 }
 
-// VerifyAccess checks an access token and returns whom it speaks for. Only HS256 with our key
-// is accepted, iss, aud and exp must be present and right, and room tokens are refused. An
-// expired but otherwise good token yields ErrTokenExpired; anything else wrong yields
-// ErrTokenInvalid.
-func (s *Service) VerifyAccess(token string) (Identity, error) {
-	var claims accessClaims
-	_, err := jwt.ParseWithClaims(token, &claims, s.keyFunc,
+// parse verifies a token's signature and standard claims into claims: HS256 with our key
+// only, our issuer, the given audience, and exp and iat present and right. An expired but
+// otherwise good token yields ErrTokenExpired; anything else wrong yields ErrTokenInvalid.
+func (s *Service) parse(token string, claims jwt.Claims, audience string) error {
+	_, err := jwt.ParseWithClaims(token, claims, s.keyFunc,
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(Issuer),
-		jwt.WithAudience(Issuer),
+		jwt.WithAudience(audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(s.now),
 	)
 	switch {
 	case errors.Is(err, jwt.ErrTokenExpired):
-		return Identity{}, errorf(ErrTokenExpired, err)
+		return errorf(ErrTokenExpired, err)
 	case err != nil:
-		return Identity{}, errorf(ErrTokenInvalid, err)
+		return errorf(ErrTokenInvalid, err)
+	}
+	return nil
+}
+
+// VerifyAccess checks an access token and returns whom it speaks for. Only HS256 with our key
+// is accepted, iss, aud and exp must be present and right, and room tokens are refused. An
+// expired but otherwise good token yields ErrTokenExpired; anything else wrong yields
+// ErrTokenInvalid.
+func (s *Service) VerifyAccess(token string) (Identity, error) {
+	var claims accessClaims
+	if err := s.parse(token, &claims, Issuer); err != nil {
+		return Identity{}, err
+	}
+	switch {
 	case claims.Subject == "":
 		return Identity{}, fmt.Errorf("%w: no subject", ErrTokenInvalid)
 	case claims.Room != "" || strings.HasPrefix(claims.Subject, GuestPrefix):
