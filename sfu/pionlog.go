@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/pion/logging"
 )
@@ -44,7 +45,17 @@ func (l pionLogger) Warn(msg string) { l.emit(slog.LevelDebug, msg) }
 func (l pionLogger) Warnf(format string, args ...any) {
 	l.emit(slog.LevelDebug, fmt.Sprintf(format, args...))
 }
-func (l pionLogger) Error(msg string) { l.emit(slog.LevelWarn, msg) }
+func (l pionLogger) Error(msg string) { l.emit(errorLevel(msg), msg) }
 func (l pionLogger) Errorf(format string, args ...any) {
-	l.emit(slog.LevelWarn, fmt.Sprintf(format, args...))
+	msg := fmt.Sprintf(format, args...)
+	l.emit(errorLevel(msg), msg)
+}
+
+// errorLevel demotes Pion's errors about sockets that are already closed: they come at every
+// participant's teardown, when a write races the close, and say nothing is wrong.
+func errorLevel(msg string) slog.Level {
+	if strings.Contains(msg, "closed pipe") || strings.Contains(msg, "closed network connection") {
+		return slog.LevelDebug
+	}
+	return slog.LevelWarn
 }
