@@ -163,20 +163,8 @@ func scanMessage(sc scanner) (Message, error) {
 
 // queryMessages runs a query for messageColumns and returns the rows in the order given.
 func (s *Store) queryMessages(ctx context.Context, query string, args ...any) ([]Message, error) {
-	rows, err := s.db.QueryContext(ctx, query, args...)
+	out, err := queryAll(ctx, s.db, scanMessage, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: query messages: %w", err)
-	}
-	defer rows.Close()
-	var out []Message
-	for rows.Next() {
-		m, err := scanMessage(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: query messages: %w", err)
 	}
 	return out, nil

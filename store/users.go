@@ -89,22 +89,8 @@ func (s *Store) UpdatePasswordHash(ctx context.Context, id, hash string) error {
 
 // ListUsers returns every account, ordered by username.
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT `+userColumns+` FROM users ORDER BY username`)
+	users, err := queryAll(ctx, s.db, scanUser, `SELECT `+userColumns+` FROM users ORDER BY username`)
 	if err != nil {
-		return nil, fmt.Errorf("store: list users: %w", err)
-	}
-	defer rows.Close()
-
-	var users []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		users = append(users, u)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list users: %w", err)
 	}
 	return users, nil
