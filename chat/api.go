@@ -44,13 +44,8 @@ func (h *Hub) serveUsers(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Hub) serveRoomHistory(w http.ResponseWriter, r *http.Request) {
-	id, ok := identity(w, r)
+	id, before, limit, ok := historyRequest(w, r)
 	if !ok {
-		return
-	}
-	before, limit, err := page(r)
-	if err != nil {
-		httpapi.Error(w, http.StatusBadRequest, "before must be an id and limit 1 to 100")
 		return
 	}
 	room := r.PathValue("room")
@@ -78,13 +73,8 @@ func (h *Hub) serveRoomHistory(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Hub) serveDirectHistory(w http.ResponseWriter, r *http.Request) {
-	id, ok := identity(w, r)
+	id, before, limit, ok := historyRequest(w, r)
 	if !ok {
-		return
-	}
-	before, limit, err := page(r)
-	if err != nil {
-		httpapi.Error(w, http.StatusBadRequest, "before must be an id and limit 1 to 100")
 		return
 	}
 	other := r.PathValue("user")
@@ -120,6 +110,21 @@ func identity(w http.ResponseWriter, r *http.Request) (auth.Identity, bool) {
 }
 
 // page reads ?before=ID&limit=N; before 0 means from the newest.
+// historyRequest reads who asks for a history page and which page; when either is missing
+// or wrong it has already answered (401 or 400) and reports false.
+func historyRequest(w http.ResponseWriter, r *http.Request) (auth.Identity, int64, int, bool) {
+	id, ok := identity(w, r)
+	if !ok {
+		return auth.Identity{}, 0, 0, false
+	}
+	before, limit, err := page(r)
+	if err != nil {
+		httpapi.Error(w, http.StatusBadRequest, "before must be an id and limit 1 to 100")
+		return auth.Identity{}, 0, 0, false
+	}
+	return id, before, limit, true
+}
+
 func page(r *http.Request) (before int64, limit int, err error) {
 	q := r.URL.Query()
 	limit = DefaultPageLen
