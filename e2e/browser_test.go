@@ -120,21 +120,12 @@ func TestBrowserCall(t *testing.T) {
 		if err := chromedp.Do(page, chromedp.WaitVisible(testID("remote-video"))); err != nil {
 			t.Fatalf("%s: no remote video tile: %v", name, err)
 		}
-		var frames int
-		deadline := time.Now().Add(20 * time.Second)
-		for frames == 0 && time.Now().Before(deadline) {
-			f, err := chromedp.Run(page,
-				chromedp.Evaluate[int](framesDecodedJS, chromedp.EvalAwaitPromise))
-			if err != nil {
-				t.Fatalf("%s: read stats: %v", name, err)
-			}
-			frames = f
-			if frames == 0 {
-				_ = chromedp.Do(page, chromedp.Sleep(200*time.Millisecond))
-			}
-		}
-		if frames == 0 {
-			t.Fatalf("%s: remote video decoded no frames in 20 s", name)
+		// The page's stats are read every 200 ms until some frame has been decoded.
+		frames, err := chromedp.Run(page, chromedp.Poll[int](framesDecodedJS,
+			chromedp.WithPollingInterval(200*time.Millisecond),
+			chromedp.WithPollingTimeout(20*time.Second)))
+		if err != nil {
+			t.Fatalf("%s: remote video decoded no frames in 20 s: %v", name, err)
 		}
 		t.Logf("%s: %d frames decoded", name, frames)
 	}
